@@ -1,0 +1,24 @@
+{
+    "name": "Outlook Calendar Sync",
+    "version": "18.0.1.0.0",
+    "summary": "Two-way sync between Odoo Calendar and Microsoft Outlook Calendar",
+    "description": """
+Keeps each user's Odoo Calendar and Outlook Calendar in two-way sync through Microsoft Graph:
+no duplicated events, no invitation storm on the first sync, and every failure visible.
+""",
+    "category": "Productivity/Calendar",
+    "author": "Outlook Calendar Sync",
+    "license": "LGPL-3",
+    "depends": ["calendar"],
+    "excludes": ["microsoft_calendar", "microsoft_account"],
+    "external_dependencies": {"python": ["msal", "requests", "python-dateutil", "pytz"]},
+    "data": [
+        "security/outlook_security.xml",
+        "security/ir.model.access.csv",
+        "views/outlook_account_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

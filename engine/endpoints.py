@@ -1,0 +1,157 @@
+"""Where to sign in and where Graph lives: Microsoft's clouds, or an allowed custom host.
+
+The login authority and the Graph base are settings so that national clouds and a local
+test server work too. Anything that is not one of Microsoft's hosts is refused unless the
+administrator explicitly allowed custom hosts, so a mistyped or malicious address never
+receives the client secret or users' tokens.
+"""
+
+import ipaddress
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    authority_base: str  # e.g. "https://login.microsoftonline.com"
+    graph_base: str  # e.g. "https://graph.microsoft.com/v1.0"
+    tenant: str = "common"
+    verify: bool | str = True  # True, or the path of a CA bundle (private test servers)
+
+    @property
+    def authority(self):
+        return f"{self.authority_base}/{self.tenant}"
+
+
+# Microsoft's national clouds: https://learn.microsoft.com/graph/deployments
+CLOUDS = {
+    "global": Endpoints("https://login.microsoftonline.com", "https://graph.microsoft.com/v1.0"),
+    "usgov": Endpoints("https://login.microsoftonline.us", "https://graph.microsoft.us/v1.0"),
+    "usgov_dod": Endpoints(
+        "https://login.microsoftonline.us", "https://dod-graph.microsoft.us/v1.0"
+    ),
+    "china": Endpoints(
+        "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/v1.0"
+    ),
+}
+
+# Hosts trusted without the "allow custom hosts" setting (the clouds above and their aliases).
+MICROSOFT_LOGIN_HOSTS = frozenset(
+    {
+        "login.microsoftonline.com",
+        "login.microsoft.com",
+        "login.microsoftonline.us",
+        "login.chinacloudapi.cn",
+        "login.partner.microsoftonline.cn",
+    }
+)
+MICROSOFT_GRAPH_HOSTS = frozenset(
+    {
+        "graph.microsoft.com",
+        "graph.microsoft.us",
+        "dod-graph.microsoft.us",
+        "microsoftgraph.chinacloudapi.cn",
+    }
+)
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+_SPECIAL_TENANTS = frozenset({"common", "organizations", "consumers"})
+_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def endpoints_for(
+    cloud="global",
+    *,
+    authority_base=None,
+    graph_base=None,
+    tenant="common",
+    allow_custom_hosts=False,
+    verify=True,
+):
+    """Validated endpoints of a cloud, optionally with custom login or Graph addresses."""
+    if cloud not in CLOUDS:
+        known = ", ".join(sorted(CLOUDS))
+        raise ConfigurationError(
+            f'Unknown Microsoft cloud "{cloud}". Choose one of: {known} in Calendar settings.'
+        )
+    defaults = CLOUDS[cloud]
+    authority = _check_base(
+        authority_base or defaults.authority_base,
+        "login address",
+        MICROSOFT_LOGIN_HOSTS,
+        allow_custom_hosts,
+        https_only=True,
+    )
+    graph = _check_base(
+        graph_base or defaults.graph_base,
+        "Microsoft Graph address",
+        MICROSOFT_GRAPH_HOSTS,
+        allow_custom_hosts,
+        https_only=False,
+    )
+    if not urlsplit(graph).path:
+        graph += "/v1.0"  # The version is part of every Graph URL.
+    return Endpoints(authority, graph, _check_tenant(tenant), verify)
+
+
+def is_loopback(host):
+    """True for this machine's own addresses (127.0.0.0/8, ::1, localhost)."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base(url, label, microsoft_hosts, allow_custom_hosts, https_only):
+    """The URL without trailing slash, or a ConfigurationError saying what to fix."""
+    url = (url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host or parts.scheme not in ("http", "https"):
+        raise ConfigurationError(
+            f'The {label} "{url}" is not a web address. Enter it like '
+            '"https://host/path" in Calendar settings.'
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigurationError(
+            f"The {label} must not contain credentials, a query or a fragment: "
+            "remove them in Calendar settings."
+        )
+    loopback = is_loopback(host)
+    if host not in microsoft_hosts and not allow_custom_hosts:
+        what = "this machine's own address" if loopback else f'"{host}"'
+        raise ConfigurationError(
+            f"The {label} uses {what}, which is not a Microsoft host. Use the Microsoft "
+            'cloud addresses, or tick "Allow custom hosts" in Calendar settings if this '
+            "server is trusted (for example a local test server)."
+        )
+    if parts.scheme != "https" and (https_only or not loopback):
+        reason = (
+            "Microsoft's sign-in library only accepts https, even on a test server"
+            if https_only
+            else "plain http is only accepted for a test server on this machine"
+        )
+        raise ConfigurationError(
+            f"The {label} must start with https:// ({reason}). Correct it in Calendar settings."
+        )
+    return url
+
+
+def _check_tenant(tenant):
+    value = (tenant or "common").strip().lower()
+    if value in _SPECIAL_TENANTS or _DOMAIN.match(value):
+        return value
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ConfigurationError(
+            f'The tenant "{tenant}" is not valid. Use "common" (work and personal '
+            'accounts), "organizations", "consumers", your directory (tenant) ID or its '
+            "domain name such as contoso.onmicrosoft.com, in Calendar settings."
+        ) from None
