@@ -10,6 +10,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from requests.structures import CaseInsensitiveDict
+
 # Long enough for Microsoft's explanations, short enough for a notification.
 _MAX_DETAIL = 300
 _URL_QUERY = re.compile(r"(https?://[^\s?#\"']+)[?#][^\s\"']*")
@@ -234,7 +236,8 @@ def from_graph_error(status, body, headers=None):
     if status == 410:
         return SyncStateExpired(detail, code=code, status=status)
     if status == 429:
-        retry_after = parse_retry_after(_header(headers, "Retry-After"))
+        # Batch answers carry plain dicts: look the header up whatever its case.
+        retry_after = parse_retry_after(CaseInsensitiveDict(headers).get("Retry-After"))
         return Throttled(detail, code=code, status=status, retry_after=retry_after)
     if status and status >= 500:
         return ServiceUnavailable(detail, code=code, status=status)
@@ -250,12 +253,3 @@ def from_response(response):
     except ValueError:
         body = None
     return from_graph_error(response.status_code, body, response.headers)
-
-
-def _header(headers, name):
-    """Header value whatever its case (batch answers carry plain dicts)."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None

@@ -1,3 +1,8 @@
-from . import outlook_account
-from . import res_config_settings
-from . import res_users
+from . import (
+    calendar_event,
+    outlook_account,
+    outlook_event_link,
+    outlook_outbox,
+    res_config_settings,
+    res_users,
+)

@@ -1,4 +1,35 @@
+import base64
+import json
+import logging
+import secrets
+import time
+from contextlib import nullcontext
+from datetime import UTC
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq
+from odoo.tools.misc import hmac as odoo_hmac
+
+from ..engine.auth import MicrosoftSignIn
+from ..engine.errors import SignInFailed, SyncError
+from ..engine.graph_client import GraphClient
+from ..engine.sync_run import SyncRun, SyncSettings
+from .outlook_settings import read_settings
+from .outlook_store import OdooStore
+
+_logger = logging.getLogger(__name__)
+
+SIGN_IN_TTL = 600  # seconds a sign-in started in Odoo may take at Microsoft
+STATE_SCOPE = "outlook_calendar_sync.sign_in"
+
+
+def safe_return_url(url):
+    """Only a path of this Odoo (same origin) may be returned to after signing in."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/odoo/calendar"
+    return url
 
 
 class OutlookAccount(models.Model):
@@ -20,7 +51,13 @@ class OutlookAccount(models.Model):
                           help="The Microsoft mailbox this user signed in with.")
     token_cache = fields.Text(groups="base.group_system", copy=False,
                               help="Microsoft sign-in tokens (system administrators only).")
+    sign_in_flow = fields.Text(groups="base.group_system", copy=False,
+                               help="A sign-in started in Odoo and not finished yet.")
     delta_link = fields.Char(groups="base.group_system", copy=False)
+    first_sync_at = fields.Datetime(
+        readonly=True, copy=False,
+        help="When this account first synchronized: Odoo events that ended before are "
+             "never sent to Outlook, so their attendees get no invitation.")
     last_sync = fields.Datetime(string="Last Synchronization", readonly=True)
     last_error = fields.Text(string="Last Error", readonly=True)
 
@@ -40,6 +77,225 @@ class OutlookAccount(models.Model):
     def action_resume(self):
         self.filtered(lambda a: a.state == "paused").write({"state": "connected"})
 
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env)).get(
-            self.state, _("Unknown"))
+    # -- sign-in ------------------------------------------------------------------------------
+
+    def _sign_in_client(self, settings=None):
+        settings = settings or read_settings(self.env)
+        if not settings.configured:
+            raise UserError(_("Outlook synchronization is not configured yet: an administrator "
+                              "must enter the Client ID and Client Secret in Calendar settings."))
+        return MicrosoftSignIn(
+            settings.client_id, settings.client_secret, settings.endpoints(),
+            token_cache=self.sudo().token_cache or None,
+        ), settings
+
+    def _make_state(self, return_url):
+        """A sign-in state only this database can make, for this user, valid a few minutes."""
+        payload = base64.urlsafe_b64encode(json.dumps({
+            "uid": self.user_id.id,
+            "exp": int(time.time()) + SIGN_IN_TTL,
+            "nonce": secrets.token_urlsafe(12),
+            "return": safe_return_url(return_url),
+        }).encode()).decode()
+        return f"{payload}.{odoo_hmac(self.env(su=True), STATE_SCOPE, payload)}"
+
+    def _read_state(self, state):
+        """The state's content when it is genuine, fresh and this account's; else SignInFailed."""
+        payload, _sep, signature = (state or "").partition(".")
+        expected = odoo_hmac(self.env(su=True), STATE_SCOPE, payload)
+        if not signature or not consteq(signature, expected):
+            raise SignInFailed("the sign-in state was not issued by this database")
+        content = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        if content.get("uid") != self.user_id.id:
+            raise SignInFailed("the sign-in was started by another user")
+        if content.get("exp", 0) < time.time():
+            raise SignInFailed("the sign-in took too long")
+        return content
+
+    def start_sign_in(self, return_url=None):
+        """The Microsoft sign-in URL for this account's user; remembers the pending flow."""
+        self.ensure_one()
+        client, settings = self._sign_in_client()
+        auth_uri, flow = client.start(settings.redirect_uri, self._make_state(return_url),
+                                      login_hint=self.mailbox or None)
+        self.sudo().sign_in_flow = json.dumps(flow)
+        return auth_uri
+
+    def finish_sign_in(self, params):
+        """Complete the sign-in from Microsoft's redirect; returns the URL to go back to.
+
+        Raises SyncError subclasses whose user_message says what to do.
+        """
+        self.ensure_one()
+        account = self.sudo()
+        flow_text, account.sign_in_flow = account.sign_in_flow, False  # one use only
+        content = self._read_state(params.get("state"))
+        if not flow_text:
+            raise SignInFailed("no sign-in is pending for this user (already used?)")
+        client, _settings = self._sign_in_client()
+        identity = client.finish(json.loads(flow_text), params)
+        account.write({
+            "token_cache": client.serialized_cache() or account.token_cache,
+            "mailbox": identity.get("username") or account.mailbox,
+            "state": "connected",
+            "last_error": False,
+        })
+        _logger.info("Outlook account of user %s connected", self.user_id.id)
+        return content["return"]
+
+    # -- synchronization ---------------------------------------------------------------------
+
+    def _sync(self, trigger="manual", commit=True):
+        """Synchronize this account now; returns the engine's report, or None when the
+        account cannot sync. Failures are recorded on the account, never raised."""
+        self.ensure_one()
+        account = self.sudo()
+        settings = read_settings(self.env)
+        if not settings.configured or settings.paused or account.state in (
+                "disconnected", "paused"):
+            return None
+        first_sync = not account.first_sync_at
+        try:
+            sign_in, _settings = account._sign_in_client(settings)
+            client = GraphClient(settings.endpoints(), sign_in.access_token)
+            window_start, window_end = settings.window()
+            if first_sync:
+                account.first_sync_at = fields.Datetime.now()
+                account._queue_existing_events(window_end)
+            store = OdooStore(account, window_start=window_start, commit=commit)
+            run = SyncRun(client, store, SyncSettings(
+                settings.direction, settings.policy,
+                window_start.replace(tzinfo=UTC), window_end.replace(tzinfo=UTC),
+            ), account_key=f"{self.env.cr.dbname}/{account.id}/{account.mailbox or ''}")
+            report = run.run(account.delta_link or None)
+        except (SyncError, UserError) as error:
+            account._record_error(error)
+            return None
+        account.write({
+            "delta_link": report.delta_link or account.delta_link,
+            "token_cache": sign_in.serialized_cache() or account.token_cache,
+            "last_sync": fields.Datetime.now(),
+            "state": "connected",
+            "last_error": "\n".join(f"{e.subject}: {e.message}" for e in report.errors[:20])
+                          or False,
+        })
+        _logger.info("Outlook sync of account %s (%s): %s", account.id, trigger, report.counts)
+        return report
+
+    def _queue_existing_events(self, window_end):
+        """On the first sync, queue the user's upcoming Odoo events for Outlook."""
+        self.env.cr.execute(
+            "SELECT id FROM calendar_event WHERE user_id = %s AND active AND stop >= %s "
+            "AND start <= %s", [self.user_id.id, fields.Datetime.now(), window_end])
+        self.env["outlook.outbox"].enqueue([(self.id, row[0]) for row in self.env.cr.fetchall()])
+
+    def _record_error(self, error):
+        message = error.user_message if isinstance(error, SyncError) else str(error)
+        self.sudo().write({"last_error": message, "state": "error"})
+        _logger.warning("Outlook sync of account %s failed: %s", self.id, error)
+
+    @api.model
+    def _cron_sync(self):
+        """Synchronize every connected account; one account's failure never stops the others.
+
+        Each account is claimed with FOR UPDATE SKIP LOCKED, so several Odoo workers or
+        servers share the work without syncing the same account twice.
+        """
+        if read_settings(self.env).paused:
+            return
+        commit = not self.env.context.get("outlook_no_commit")
+        self.env.cr.execute("SELECT id FROM outlook_account WHERE state IN ('connected', 'error') "
+                            "ORDER BY last_sync NULLS FIRST, id")
+        for account_id in [row[0] for row in self.env.cr.fetchall()]:
+            self.env.cr.execute("SELECT id FROM outlook_account WHERE id = %s "
+                                "FOR UPDATE SKIP LOCKED", [account_id])
+            if not self.env.cr.fetchone():
+                continue  # another worker is on it
+            try:
+                with nullcontext() if commit else self.env.cr.savepoint():
+                    self.browse(account_id)._sync(trigger="cron", commit=commit)
+            except Exception:  # noqa: BLE001 - a bug on one account must not stop the others
+                if commit:
+                    self.env.cr.rollback()
+                _logger.exception("Outlook sync of account %s failed", account_id)
+                self.browse(account_id).sudo().write({
+                    "state": "error",
+                    "last_error": _("The synchronization stopped on an unexpected error; it "
+                                    "will be tried again. If it persists, ask your "
+                                    "administrator to check the server log."),
+                })
+            if commit:
+                self.env.cr.commit()
+
+    # -- the Outlook button (called from the calendar view, always on the user's own account) --
+
+    @api.model
+    def button_status(self):
+        """What the Outlook button shows for the current user."""
+        settings = read_settings(self.env)
+        is_admin = self.env.user.has_group("base.group_system")
+        if not settings.configured:
+            return {"state": "not_configured", "is_admin": is_admin,
+                    "settings_action": "calendar.calendar_settings_action"}
+        account = self.for_user(self.env.user)
+        status = {
+            "state": "paused" if settings.paused and account.state == "connected"
+            else account.state,
+            "paused_by_admin": settings.paused,
+            "is_admin": is_admin,
+            "mailbox": account.mailbox or "",
+            "last_sync": fields.Datetime.to_string(account.last_sync) or "",
+            "last_error": account.last_error or "",
+        }
+        if account.state == "disconnected" and not account.first_sync_at:
+            status["first_sync"] = account._first_sync_preview(settings)
+        return status
+
+    def _first_sync_preview(self, settings):
+        """How many events the first sync will send to Outlook, and how many attendee
+        invitations Outlook will mail for them (past events are never sent)."""
+        _window_start, window_end = settings.window()
+        self.env.cr.execute(
+            """SELECT count(DISTINCT e.id),
+                      count(a.id) FILTER (WHERE a.partner_id != u.partner_id
+                                          AND coalesce(p.email, '') != '')
+                 FROM calendar_event e
+                 JOIN res_users u ON u.id = e.user_id
+                 LEFT JOIN calendar_attendee a ON a.event_id = e.id
+                 LEFT JOIN res_partner p ON p.id = a.partner_id
+                WHERE e.user_id = %s AND e.active AND e.stop >= %s AND e.start <= %s
+                  AND (e.recurrence_id IS NULL OR e.id IN (
+                        SELECT base_event_id FROM calendar_recurrence
+                         WHERE base_event_id IS NOT NULL))""",
+            [self.user_id.id, fields.Datetime.now(), window_end])
+        events, invitations = self.env.cr.fetchone()
+        return {"events": events, "invitations": invitations}
+
+    @api.model
+    def button_connect(self, return_url=None):
+        """Start the Microsoft sign-in; returns the URL to send the browser to."""
+        account = self.for_user(self.env.user)
+        return {"url": account.start_sign_in(return_url)}
+
+    @api.model
+    def button_sync(self):
+        """Synchronize the current user's calendar now."""
+        account = self.for_user(self.env.user)
+        report = account._sync(trigger="button",
+                               commit=not self.env.context.get("outlook_no_commit"))
+        status = self.button_status()
+        if report:
+            status["report"] = {"counts": report.counts, "errors": len(report.errors),
+                                "conflicts": len(report.conflicts)}
+        return status
+
+    @api.model
+    def button_pause(self):
+        self.for_user(self.env.user).filtered(
+            lambda a: a.state in ("connected", "error")).write({"state": "paused"})
+        return self.button_status()
+
+    @api.model
+    def button_resume(self):
+        self.for_user(self.env.user).action_resume()
+        return self.button_status()

@@ -81,7 +81,8 @@ def setup():
     ).stdout
     STATE.mkdir(exist_ok=True)
     (STATE / "odoo-requirements.txt").write_text(adapted, encoding="utf-8")
-    pip_install("-r", str(STATE / "odoo-requirements.txt"), "-r", str(ROOT / "requirements-dev.txt"))
+    pip_install("-r", str(STATE / "odoo-requirements.txt"),
+                "-r", str(ROOT / "requirements-dev.txt"))
     import local_postgres
 
     if not local_postgres.bin_dir():
@@ -118,7 +119,7 @@ ODOO_REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when lo
 ODOO_ERROR_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 
 
-def odoo_tier(source):
+def odoo_tier(source, tags=None):
     """Install the addon in a throwaway database with its tests; return (passed, failed)."""
     import local_postgres
 
@@ -128,7 +129,7 @@ def odoo_tier(source):
     conf = write_config(source, free_port())
     cmd, env = odoo_command(
         source, conf, "-d", db_name, "-i", ADDON, "--test-enable",
-        "--test-tags", f"/{ADDON}", "--stop-after-init", "--log-level=test",
+        "--test-tags", tags or f"/{ADDON}", "--stop-after-init", "--log-level=test",
     )
     report, error_lines = None, 0
     try:
@@ -164,13 +165,16 @@ def lint():
     return result.returncode == 0
 
 
-def test():
+def test(args=()):
+    """Both tiers. While developing: `test --odoo-only [--tags /outlook_calendar_sync:Class]`."""
     in_venv()
-    lint_ok = lint()
-    passed, failed = engine_tier()
+    odoo_only = "--odoo-only" in args
+    tags = args[args.index("--tags") + 1] if "--tags" in args else None
+    lint_ok = odoo_only or lint()
+    passed, failed = (0, 0) if odoo_only else engine_tier()
     source, reason = find_odoo()
     if source:
-        odoo_passed, odoo_failed = odoo_tier(source)
+        odoo_passed, odoo_failed = odoo_tier(source, tags)
         passed, failed = passed + odoo_passed, failed + odoo_failed
     else:
         print(f"ODOO TIER SKIPPED: Odoo 18 not found ({reason}); see README, 'Odoo 18'.")
@@ -192,8 +196,10 @@ def run_product():
 
 def main():
     commands = {"setup": setup, "test": test, "run": run_product}
-    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
+    if sys.argv[1] == "test":
+        sys.exit(test(sys.argv[2:]))
     sys.exit(commands[sys.argv[1]]() or 0)
 
 

@@ -1,3 +1,9 @@
 # Odoo's test runner imports this package and runs its test_* modules. The engine tests in
-# tests/engine/ and the Graph emulator in tests/graph_emulator/ run without Odoo (pytest).
-from . import test_install
+# tests/engine/ and the Graph emulator in tests/graph_emulator/ run without Odoo (pytest,
+# which imports this package too, hence the guard).
+try:
+    import odoo  # noqa: F401
+except ImportError:
+    pass
+else:
+    from . import test_install

@@ -1,0 +1,390 @@
+"""One synchronization run of one account: pull Outlook's changes, push Odoo's.
+
+The run streams the delta pages (never the whole mailbox in memory), asks the planner what
+to do for each page, carries the actions out through a ``LocalStore`` (the Odoo side, or
+an in-memory store in tests) and the ``GraphClient``, and checkpoints after each page so a
+run cut short resumes without duplicating anything. Odoo's changes are then pushed in
+``$batch`` requests of 20.
+
+Recurring series: Outlook's delta lists a series master in full and its occurrences as
+stubs (id, seriesMasterId, start) on the same page; the store keeps Odoo's own occurrences
+and the run links them by start time, applies exceptions to them, and removes the ones
+Outlook no longer has.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from . import mapping
+from .errors import SyncError
+from .event_values import EventValues, MappingError, values_hash
+from .graph_client import BatchRequest, GraphClient
+from .planner import (
+    ConflictPolicy,
+    CreateLocal,
+    CreateRemote,
+    DeleteLocal,
+    DeleteRemote,
+    Direction,
+    LinkExisting,
+    RecordConflict,
+    RefreshLink,
+    Unlink,
+    UpdateLocal,
+    UpdateRemote,
+    plan,
+)
+from .sync_state import Link, LocalState, RemoteState
+
+_logger = logging.getLogger(__name__)
+_GRAPH_TIME = re.compile(
+    r"^(?P<base>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(?P<offset>Z|[+-]\d\d:\d\d)?$")
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    direction: Direction
+    policy: ConflictPolicy
+    window_start: datetime  # aware UTC
+    window_end: datetime
+    allow_mass_deletion: bool = False
+
+
+@dataclass
+class ItemError:
+    """One event that could not be synchronized; the run went on without it."""
+
+    subject: str
+    message: str
+    code: str | None = None
+
+
+@dataclass
+class SyncReport:
+    full: bool = False
+    pulled: int = 0
+    counts: dict = field(default_factory=dict)
+    conflicts: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    delta_link: str | None = None
+
+    def count(self, kind, number=1):
+        self.counts[kind] = self.counts.get(kind, 0) + number
+
+
+class LocalStore(Protocol):
+    """What the run needs from the Odoo side. Local ids are calendar.event ids."""
+
+    def links_by_remote(self, remote_ids: Iterable[str]) -> dict[str, Link]: ...
+    def links_by_local(self, local_ids: Iterable[int]) -> dict[int, Link]: ...
+    def all_links(self) -> list[Link]: ...
+    def local_by_ical_uid(self, ical_uids: Iterable[str]) -> dict[str, int]: ...
+    def pending_changes(self, local_ids: Iterable[int] | None = None) -> list[LocalState]: ...
+    def local_values(self, local_id: int) -> EventValues: ...
+    def local_hash(self, local_id: int) -> str: ...
+    def create_local(self, items: list[tuple[dict, EventValues]]) -> list[int]: ...
+    def update_local(self, local_id: int, values: EventValues) -> None: ...
+    def delete_local(self, local_id: int) -> None: ...
+    def save_link(self, link: Link, series_master_id: str | None = None) -> None: ...
+    def drop_link(self, link: Link) -> None: ...
+    def series_occurrences(self, local_id: int) -> dict[datetime | date, int]: ...
+    def done_changes(self, local_ids: Iterable[int]) -> None: ...
+    def checkpoint(self) -> None: ...
+
+
+class SyncRun:
+    def __init__(self, client: GraphClient, store: LocalStore, settings: SyncSettings,
+                 account_key: str):
+        self.client = client
+        self.store = store
+        self.settings = settings
+        self.account_key = account_key  # makes transaction ids unique per mailbox
+        self.report = SyncReport()
+        self._to_push = []  # (action, values) waiting for the next $batch
+
+    # -- the run --------------------------------------------------------------------------
+
+    def run(self, delta_link: str | None) -> SyncReport:
+        seen = set()
+        if self.settings.direction != Direction.TO_OUTLOOK or delta_link is None:
+            for page in self.client.calendar_delta(
+                    delta_link, self.settings.window_start, self.settings.window_end):
+                self.report.full = self.report.full or page.full
+                self._pull_page(page.items, seen)
+                self._push_queued()
+                self.store.checkpoint()
+                if page.delta_link:
+                    self.report.delta_link = page.delta_link
+            if self.report.full:
+                self._missing_after_full_listing(seen)
+        self._push_local_changes()
+        return self.report
+
+    # -- pulling ---------------------------------------------------------------------------
+
+    def _pull_page(self, items, seen):
+        remote_values, states, stubs = {}, [], []
+        for item in items:
+            remote_id = item.get("id")
+            if not remote_id:
+                continue
+            self.report.pulled += 1
+            seen.add(remote_id)
+            if "@removed" in item:
+                states.append(RemoteState(remote_id, None, None, None, removed=True))
+            elif item.get("type") == "occurrence":
+                stubs.append(item)
+            else:
+                state = self._remote_state(item, remote_values)
+                if state:
+                    states.append(state)
+        if not states and not stubs:
+            return
+        links = self.store.links_by_remote(state.remote_id for state in states)
+        local = self.store.pending_changes([link.local_id for link in links.values()])
+        unknown_uids = {s.ical_uid for s in states if s.remote_id not in links and s.ical_uid}
+        actions = plan(
+            links.values(), local, states,
+            direction=self.settings.direction, policy=self.settings.policy,
+            local_by_ical_uid=self.store.local_by_ical_uid(unknown_uids),
+            allow_mass_deletion=self.settings.allow_mass_deletion,
+        )
+        self._carry_out(actions, remote_values)
+        self.store.done_changes([state.local_id for state in local])
+        self._link_series(items, remote_values, stubs)
+
+    def _remote_state(self, item, remote_values):
+        try:
+            values = mapping.from_graph(item)
+        except MappingError as error:
+            self._item_error(item.get("subject") or item.get("id"), str(error))
+            return None
+        if values.is_cancelled:
+            return RemoteState(item["id"], None, item.get("changeKey"), None, removed=True,
+                               ical_uid=item.get("iCalUId"))
+        remote_values[item["id"]] = (item, values)
+        return RemoteState(
+            item["id"], values_hash(values), item.get("changeKey"),
+            _graph_time(item.get("lastModifiedDateTime")), ical_uid=item.get("iCalUId"),
+        )
+
+    def _missing_after_full_listing(self, seen):
+        """After a full listing, a linked event Outlook did not list was deleted there."""
+        links = self.store.all_links()
+        missing = [link for link in links if link.remote_id not in seen]
+        if not missing:
+            return
+        present = [RemoteState(link.remote_id, link.synced_hash, link.change_key, None)
+                   for link in links if link.remote_id in seen]
+        local = self.store.pending_changes([link.local_id for link in missing])
+        actions = plan(
+            links, local, present, direction=self.settings.direction,
+            policy=self.settings.policy, full_remote=True,
+            allow_mass_deletion=self.settings.allow_mass_deletion,
+        )
+        self._carry_out(actions, {})
+        self.store.done_changes([state.local_id for state in local])
+        self._push_queued()
+        self.store.checkpoint()
+
+    # -- pushing ---------------------------------------------------------------------------
+
+    def _push_local_changes(self):
+        if self.settings.direction == Direction.TO_ODOO:
+            return
+        local = self.store.pending_changes()
+        if not local:
+            return
+        links = self.store.links_by_local(state.local_id for state in local)
+        actions = plan(
+            links.values(), local, [], direction=self.settings.direction,
+            policy=self.settings.policy,
+            allow_mass_deletion=self.settings.allow_mass_deletion,
+        )
+        self._carry_out(actions, {})
+        self._push_queued()
+        self.store.done_changes([state.local_id for state in local])
+        self.store.checkpoint()
+
+    def _push_queued(self):
+        """Send the queued Outlook writes in $batch requests and record their links."""
+        if not self._to_push:
+            return
+        queued, self._to_push = self._to_push, []
+        requests = [self._batch_request(str(index), action, values)
+                    for index, (action, values) in enumerate(queued)]
+        for (action, values), result in zip(queued, self.client.batch(requests), strict=True):
+            if result.error:
+                self._item_error(values.subject if values else "", result.error.user_message,
+                                 result.error.code)
+                continue
+            self._after_push(action, values, result.body or {})
+
+    def _batch_request(self, request_id, action, values):
+        if isinstance(action, CreateRemote):
+            transaction_id = GraphClient.transaction_id(
+                self.account_key, action.local_id, values_hash(values))
+            return BatchRequest.create(request_id, mapping.to_graph(values), transaction_id)
+        if isinstance(action, UpdateRemote):
+            patch = mapping.to_graph(values, include_attendees=True)
+            return BatchRequest.update(request_id, action.link.remote_id, patch)
+        return BatchRequest.delete(request_id, action.link.remote_id)
+
+    def _after_push(self, action, values, body):
+        if isinstance(action, DeleteRemote):
+            self.store.drop_link(action.link)
+            self.report.count("deleted_in_outlook")
+            return
+        if isinstance(action, CreateRemote):
+            local_id, kind = action.local_id, "created_in_outlook"
+        else:
+            local_id, kind = action.link.local_id, "updated_in_outlook"
+        link = Link(local_id, body.get("id") or action.link.remote_id, body.get("iCalUId"),
+                    body.get("changeKey"), self.store.local_hash(local_id))
+        self.store.save_link(link)
+        self.report.count(kind)
+        if isinstance(action, CreateRemote) and values.recurrence:
+            self._link_pushed_series(link, values.all_day)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _carry_out(self, actions, remote_values):
+        creates = []
+        for action in actions:
+            try:
+                self._carry_out_one(action, remote_values, creates)
+            except (SyncError, MappingError) as error:
+                self._item_error(getattr(error, "subject", "") or "", _message(error))
+        if creates:
+            self._create_locals(creates)
+
+    def _carry_out_one(self, action, remote_values, creates):
+        store = self.store
+        if isinstance(action, CreateLocal):
+            creates.append(remote_values[action.remote_id])
+        elif isinstance(action, UpdateLocal):
+            item, values = remote_values[action.remote_id]
+            store.update_local(action.link.local_id, values)
+            store.save_link(self._link_for(action.link.local_id, item))
+            self.report.count("updated_in_odoo")
+        elif isinstance(action, DeleteLocal):
+            store.delete_local(action.link.local_id)
+            store.drop_link(action.link)
+            self.report.count("deleted_in_odoo")
+        elif isinstance(action, LinkExisting):
+            item, _values = remote_values[action.remote_id]
+            store.save_link(self._link_for(action.local_id, item))
+            self.report.count("matched")
+        elif isinstance(action, RefreshLink):
+            store.save_link(Link(action.link.local_id, action.link.remote_id,
+                                 action.link.ical_uid, action.change_key, action.synced_hash))
+        elif isinstance(action, Unlink):
+            store.drop_link(action.link)
+        elif isinstance(action, RecordConflict):
+            self.report.conflicts.append(action)
+        elif isinstance(action, (CreateRemote, UpdateRemote)):
+            local_id = action.local_id if isinstance(action, CreateRemote) else action.link.local_id
+            self._to_push.append((action, store.local_values(local_id)))
+        elif isinstance(action, DeleteRemote):
+            self._to_push.append((action, None))
+
+    def _create_locals(self, creates):
+        local_ids = self.store.create_local(creates)
+        for (item, _values), local_id in zip(creates, local_ids, strict=True):
+            self.store.save_link(self._link_for(local_id, item))
+        self.report.count("created_in_odoo", len(local_ids))
+
+    def _link_for(self, local_id, item):
+        return Link(local_id, item["id"], item.get("iCalUId"), item.get("changeKey"),
+                    self.store.local_hash(local_id))
+
+    # -- recurring series ------------------------------------------------------------------
+
+    def _link_series(self, items, remote_values, stubs):
+        """Link Odoo's occurrences of the series on this page to Outlook's instances."""
+        masters = {item["id"] for item in items if item.get("type") == "seriesMaster"}
+        if not masters:
+            return
+        instances = {master: [] for master in masters}
+        for item in stubs:
+            instances.setdefault(item.get("seriesMasterId"), []).append(item)
+        for item, _values in remote_values.values():
+            if item.get("type") == "exception":
+                instances.setdefault(item.get("seriesMasterId"), []).append(item)
+        links = self.store.links_by_remote(masters)
+        for master_id, master_instances in instances.items():
+            if master_id in links:
+                master = remote_values.get(master_id)
+                all_day = bool(master and master[1].all_day)
+                self._reconcile_series(links[master_id], master_instances, remote_values, all_day)
+
+    def _link_pushed_series(self, master_link, all_day):
+        """After creating a series in Outlook, link its instances to Odoo's occurrences."""
+        instances = self.client.list_instances(
+            master_link.remote_id, self.settings.window_start, self.settings.window_end)
+        self._reconcile_series(master_link, instances, {}, all_day)
+
+    def _reconcile_series(self, master_link, instances, remote_values, all_day):
+        occurrences = self.store.series_occurrences(master_link.local_id)
+        known = self.store.links_by_remote(item["id"] for item in instances)
+        matched = set()
+        for item in instances:
+            start = _instance_start(item, all_day)
+            local_id = occurrences.get(start)
+            if local_id is None:
+                continue
+            matched.add(local_id)
+            if item["id"] in remote_values and item.get("type") == "exception":
+                link = known.get(item["id"])
+                if not link or link.change_key != item.get("changeKey"):
+                    self.store.update_local(local_id, remote_values[item["id"]][1])
+            self.store.save_link(self._link_for(local_id, item),
+                                 series_master_id=master_link.remote_id)
+        window_ids = {local_id for start, local_id in occurrences.items()
+                      if _within(start, self.settings)}
+        for local_id in sorted(window_ids - matched - {master_link.local_id}):
+            # Outlook has no instance at that time any more: the occurrence was deleted.
+            self.store.delete_local(local_id)
+            self.report.count("deleted_in_odoo")
+
+    def _item_error(self, subject, message, code=None):
+        self.report.errors.append(ItemError(subject or "", message, code))
+        _logger.info("Outlook sync skipped %r: %s", subject, message)
+
+
+def _message(error):
+    return getattr(error, "user_message", None) or str(error)
+
+
+def _graph_time(text):
+    """A Graph time as aware UTC: "2025-01-06T09:00:00.0000000" (UTC, as the client asks
+    for), "2025-01-06T09:00:00Z" or with an offset; None when unreadable."""
+    match = _GRAPH_TIME.match(text or "")
+    if not match:
+        return None
+    moment = datetime.fromisoformat(match["base"]).replace(microsecond=0)
+    offset = match["offset"]
+    if not offset or offset == "Z":
+        return moment.replace(tzinfo=UTC)
+    return datetime.fromisoformat(match["base"] + offset).astimezone(UTC)
+
+
+def _instance_start(item, all_day):
+    """The original start of an Outlook instance, keyed as Odoo keys its occurrences:
+    a UTC datetime, or the day for all-day series (Graph gives their start at midnight)."""
+    text = (item.get("start") or {}).get("dateTime") or ""
+    if item.get("type") == "exception" and item.get("originalStart"):
+        text = item["originalStart"]
+    if all_day:
+        return date.fromisoformat(text[:10])
+    return _graph_time(text)
+
+
+def _within(start, settings):
+    if isinstance(start, datetime):
+        return settings.window_start <= start <= settings.window_end
+    return settings.window_start.date() <= start <= settings.window_end.date()

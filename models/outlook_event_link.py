@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class OutlookEventLink(models.Model):
+    """What the last sync remembers about one Odoo event in one user's Outlook calendar.
+
+    A Graph event id is per mailbox, so the link is per account: two Odoo users invited to
+    the same meeting have two links to ONE Odoo event (matched by iCalUId).
+    """
+
+    _name = "outlook.event.link"
+    _description = "Outlook Event Link"
+
+    account_id = fields.Many2one("outlook.account", required=True, ondelete="cascade", index=True)
+    event_id = fields.Many2one("calendar.event", ondelete="set null", index=True)
+    local_id = fields.Integer(required=True, index=True,
+                              help="The Odoo event's id, kept after the event is deleted so "
+                                   "that the deletion can still reach Outlook.")
+    graph_id = fields.Char(required=True, index=True)
+    ical_uid = fields.Char(index=True)
+    change_key = fields.Char()
+    synced_hash = fields.Char()
+    series_master_graph_id = fields.Char(index=True,
+                                         help="Set on the occurrences of a recurring series.")
+
+    _sql_constraints = [
+        ("graph_id_unique", "unique(account_id, graph_id)",
+         "An Outlook event is linked only once per account."),
+    ]

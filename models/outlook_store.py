@@ -1,0 +1,252 @@
+"""The Odoo side of a sync run: calendar events, links and the outbox of one account.
+
+Implements engine.sync_run.LocalStore with the ORM. Every write made here carries the
+sync context: Odoo does not mail attendees (Outlook did) and does not queue the change
+back to Outlook.
+"""
+
+from datetime import UTC, datetime
+
+from odoo import fields
+
+from ..engine.event_values import values_hash
+from ..engine.sync_state import Link, LocalState
+from .calendar_event import sync_context
+
+
+class OdooStore:
+    def __init__(self, account, *, window_start, commit=True):
+        self.account = account.sudo()
+        self.env = self.account.env
+        self.user = self.account.user_id
+        self.events = self.env["calendar.event"].with_context(
+            sync_context(self.env, self.account), active_test=False)
+        self.window_start = window_start.replace(tzinfo=None)
+        self.commit = commit
+        self.cr = self.env.cr
+
+    # -- links -------------------------------------------------------------------------------
+
+    _LINK_QUERY = ("SELECT local_id, graph_id, ical_uid, change_key, synced_hash "
+                   "FROM outlook_event_link WHERE account_id = %s")
+
+    def _links(self, column=None, values=None):
+        query, params = self._LINK_QUERY, [self.account.id]
+        if column == "graph_id":
+            query, params = query + " AND graph_id = ANY(%s)", [*params, list(values)]
+        elif column == "local_id":
+            query, params = query + " AND local_id = ANY(%s)", [*params, list(values)]
+        self.cr.execute(query, params)
+        return [Link(*row[:4], row[4] or "") for row in self.cr.fetchall()]
+
+    def links_by_remote(self, remote_ids):
+        remote_ids = list(remote_ids)
+        if not remote_ids:
+            return {}
+        return {link.remote_id: link for link in self._links("graph_id", remote_ids)}
+
+    def links_by_local(self, local_ids):
+        local_ids = list(local_ids)
+        if not local_ids:
+            return {}
+        return {link.local_id: link for link in self._links("local_id", local_ids)}
+
+    def all_links(self):
+        return self._links()
+
+    def save_link(self, link, series_master_id=None):
+        self.cr.execute(
+            "DELETE FROM outlook_event_link WHERE account_id = %s AND local_id = %s "
+            "AND graph_id != %s", [self.account.id, link.local_id, link.remote_id])
+        self.cr.execute(
+            """INSERT INTO outlook_event_link (account_id, event_id, local_id, graph_id, ical_uid,
+                   change_key, synced_hash, series_master_graph_id, create_uid, write_uid,
+                   create_date, write_date)
+               SELECT %(account)s, e.id, %(local)s, %(graph)s, %(uid)s, %(key)s, %(hash)s,
+                      %(master)s, %(user)s, %(user)s, now() AT TIME ZONE 'UTC',
+                      now() AT TIME ZONE 'UTC'
+                 FROM (SELECT %(local)s AS wanted) w
+                 LEFT JOIN calendar_event e ON e.id = w.wanted
+               ON CONFLICT (account_id, graph_id) DO UPDATE SET
+                   event_id = EXCLUDED.event_id, local_id = EXCLUDED.local_id,
+                   ical_uid = EXCLUDED.ical_uid, change_key = EXCLUDED.change_key,
+                   synced_hash = EXCLUDED.synced_hash,
+                   series_master_graph_id = COALESCE(EXCLUDED.series_master_graph_id,
+                                                     outlook_event_link.series_master_graph_id),
+                   write_date = EXCLUDED.write_date""",
+            {"account": self.account.id, "local": link.local_id, "graph": link.remote_id,
+             "uid": link.ical_uid, "key": link.change_key, "hash": link.synced_hash,
+             "master": series_master_id, "user": self.env.uid})
+        if link.ical_uid:
+            self.cr.execute(
+                "UPDATE calendar_event SET outlook_ical_uid = %s "
+                "WHERE id = %s AND outlook_ical_uid IS NULL", [link.ical_uid, link.local_id])
+
+    def drop_link(self, link):
+        self.cr.execute("DELETE FROM outlook_event_link WHERE account_id = %s AND graph_id = %s",
+                        [self.account.id, link.remote_id])
+
+    def local_by_ical_uid(self, ical_uids):
+        ical_uids = [uid for uid in ical_uids if uid]
+        if not ical_uids:
+            return {}
+        self.cr.execute(
+            "SELECT outlook_ical_uid, id FROM calendar_event "
+            "WHERE outlook_ical_uid = ANY(%s) AND active", [ical_uids])
+        found = dict(self.cr.fetchall())
+        self.cr.execute(
+            "SELECT ical_uid, local_id FROM outlook_event_link "
+            "WHERE ical_uid = ANY(%s) AND event_id IS NOT NULL", [ical_uids])
+        for uid, local_id in self.cr.fetchall():
+            found.setdefault(uid, local_id)
+        return found
+
+    # -- the outbox --------------------------------------------------------------------------
+
+    def pending_changes(self, local_ids=None):
+        query = ("SELECT event_id FROM outlook_outbox WHERE account_id = %s "
+                 "AND kind = 'event'")
+        params = [self.account.id]
+        if local_ids is not None:
+            local_ids = list(local_ids)
+            if not local_ids:
+                return []
+            query += " AND event_id = ANY(%s)"
+            params.append(local_ids)
+        self.cr.execute(query, params)
+        ids = [row[0] for row in self.cr.fetchall()]
+        states, skipped = [], []
+        events = self.events.browse(ids).exists()
+        linked = self.links_by_local(ids)
+        for event_id in ids:
+            event = events.browse(event_id) if event_id in events.ids else None
+            state = self._local_state(event_id, event, event_id in linked)
+            (states if state else skipped).append(state or event_id)
+        self.done_changes(skipped)
+        return states
+
+    def _local_state(self, event_id, event, linked):
+        if event is None or not event.active:
+            return LocalState(event_id, None, datetime.now(UTC), deleted=True)
+        if not linked and event.stop < self._push_from():
+            return None  # ended before the first sync: never pushed (no invitation storm)
+        if event.recurrence_id and event.recurrence_id.base_event_id != event \
+                and event.follow_recurrence and linked:
+            return None  # an occurrence that follows its series: the master carries it
+        return LocalState(event_id, values_hash(event._outlook_values()),
+                          event.write_date.replace(tzinfo=UTC),
+                          ical_uid=event.outlook_ical_uid or None)
+
+    def _push_from(self):
+        first_sync = self.account.first_sync_at or fields.Datetime.now()
+        return max(first_sync, self.window_start)
+
+    def done_changes(self, local_ids):
+        local_ids = list(local_ids)
+        if local_ids:
+            self.cr.execute(
+                "DELETE FROM outlook_outbox WHERE account_id = %s AND kind = 'event' "
+                "AND event_id = ANY(%s)", [self.account.id, local_ids])
+
+    # -- events ------------------------------------------------------------------------------
+
+    def local_values(self, local_id):
+        return self.events.browse(local_id)._outlook_values()
+
+    def local_hash(self, local_id):
+        return values_hash(self.local_values(local_id))
+
+    def create_local(self, items):
+        partners = self._partners([values for _item, values in items])
+        organizers = self._organizers([values for _item, values in items])
+        vals_list = []
+        for _item, values in items:
+            organizer = organizers.get(values.organizer_email)
+            vals = self.events._outlook_vals(values, partners, organizer)
+            if organizer != self.user:
+                vals["partner_ids"].append(fields.Command.link(self.user.partner_id.id))
+            vals_list.append(vals)
+        created = self.events.create(vals_list)
+        for event, (_item, values) in zip(created, items, strict=True):
+            self._set_answers(event, values)
+        return created.ids
+
+    def update_local(self, local_id, values):
+        event = self.events.browse(local_id)
+        partners = self._partners([values])
+        organizer = self._organizers([values]).get(values.organizer_email)
+        vals = self.events._outlook_vals(values, partners, organizer)
+        if organizer != self.user:
+            vals["partner_ids"].append(fields.Command.link(self.user.partner_id.id))
+        vals["active"] = True
+        if event.recurrence_id:
+            recurring = bool(values.recurrence) and event.recurrence_id.base_event_id == event
+            vals["recurrence_update"] = "all_events" if recurring else "self_only"
+            if not recurring:
+                vals.pop("recurrency", None)
+        event.write(vals)
+        self._set_answers(event, values)
+
+    def delete_local(self, local_id):
+        # Archived, not deleted: nothing is lost, and unarchiving brings it back everywhere.
+        event = self.events.browse(local_id).exists()
+        if event.recurrence_id and event.recurrence_id.base_event_id == event:
+            event.with_context(active_test=True).recurrence_id.calendar_event_ids.write(
+                {"active": False})
+        event.write({"active": False})
+
+    def series_occurrences(self, local_id):
+        event = self.events.browse(local_id).exists()
+        occurrences = event.recurrence_id.calendar_event_ids.filtered("active") or event
+        return {
+            (occ.start_date if occ.allday else occ.start.replace(tzinfo=UTC)): occ.id
+            for occ in occurrences
+        }
+
+    def checkpoint(self):
+        if self.commit:
+            self.cr.commit()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _partners(self, values_list):
+        """Partners for every attendee e-mail (case-insensitive), created when unknown."""
+        wanted = {a.email: a.name for values in values_list for a in values.attendees}
+        Partner = self.env["res.partner"].sudo()
+        found = {}
+        if wanted:
+            self.cr.execute("SELECT lower(email), min(id) FROM res_partner "
+                            "WHERE lower(email) = ANY(%s) AND active GROUP BY lower(email)",
+                            [list(wanted)])
+            found = {email: Partner.browse(pid) for email, pid in self.cr.fetchall()}
+        missing = [email for email in wanted if email not in found]
+        if missing:
+            created = Partner.create([{"name": wanted[e] or e, "email": e} for e in missing])
+            found.update(zip(missing, created, strict=True))
+        return found
+
+    def _organizers(self, values_list):
+        """Odoo users organizing these events, by e-mail; this account's mailbox is its user."""
+        emails = {values.organizer_email for values in values_list if values.organizer_email}
+        result = {}
+        mailbox = (self.account.mailbox or "").lower()
+        if mailbox in emails:
+            result[mailbox] = self.user
+        others = emails - set(result)
+        if others:
+            self.cr.execute(
+                "SELECT lower(p.email), min(u.id) FROM res_users u "
+                "JOIN res_partner p ON p.id = u.partner_id "
+                "WHERE lower(p.email) = ANY(%s) AND u.active AND u.share IS NOT TRUE "
+                "GROUP BY lower(p.email)", [list(others)])
+            users = self.env["res.users"].sudo()
+            result.update({email: users.browse(uid) for email, uid in self.cr.fetchall()})
+        return result
+
+    def _set_answers(self, event, values):
+        """Attendees' answers as Outlook shows them."""
+        answers = {a.email: a.response for a in values.attendees}
+        for attendee in event.attendee_ids:
+            email = (attendee.partner_id.email or "").lower()
+            if email in answers and attendee.state != answers[email]:
+                attendee.state = answers[email]

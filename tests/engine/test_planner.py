@@ -1,0 +1,413 @@
+"""The sync planner beyond the combination table: conflict timing, iCalUId matching, the
+mass-deletion guard, ordering and counts."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine.planner import (
+    ACTION_KINDS,
+    ConflictPolicy,
+    CreateLocal,
+    CreateRemote,
+    DeleteLocal,
+    DeleteRemote,
+    Direction,
+    LinkExisting,
+    MassDeletionBlocked,
+    RecordConflict,
+    RefreshLink,
+    Unlink,
+    UpdateLocal,
+    UpdateRemote,
+    plan,
+)
+from engine.sync_state import Link, LocalState, RemoteState
+
+NOON = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
+BOTH = Direction.BOTH
+RECENT = ConflictPolicy.MOST_RECENT
+
+
+def link(n, synced_hash="h0"):
+    return Link(
+        local_id=n,
+        remote_id=f"R{n}",
+        ical_uid=f"uid-{n}",
+        change_key="ck1",
+        synced_hash=synced_hash,
+    )
+
+
+def odoo_edit(n, at=NOON, values_hash="hL"):
+    return LocalState(n, values_hash, at, ical_uid=f"uid-{n}")
+
+
+def odoo_deletion(n, at=NOON):
+    return LocalState(n, None, at, deleted=True, ical_uid=f"uid-{n}")
+
+
+def outlook_edit(n, at=NOON, values_hash="hR"):
+    return RemoteState(f"R{n}", values_hash, "ck2", at, ical_uid=f"uid-{n}")
+
+
+def outlook_removal(n):
+    return RemoteState(f"R{n}", None, None, None, removed=True)
+
+
+def outlook_new(remote_id, ical_uid, values_hash="hN"):
+    return RemoteState(remote_id, values_hash, "ck1", NOON, ical_uid=ical_uid)
+
+
+def kinds(result):
+    return [type(action).__name__ for action in result]
+
+
+# --- Most recent edit wins ------------------------------------------------------------
+
+
+def conflict_of(result):
+    conflicts = [action for action in result if isinstance(action, RecordConflict)]
+    assert len(conflicts) == 1
+    return conflicts[0]
+
+
+def test_most_recent_keeps_the_odoo_edit_when_it_is_newer():
+    result = plan(
+        [link(1)],
+        [odoo_edit(1, at=NOON)],
+        [outlook_edit(1, at=NOON - timedelta(1))],
+        direction=BOTH,
+        policy=RECENT,
+    )
+    assert kinds(result) == ["RecordConflict", "UpdateRemote"]
+    assert conflict_of(result).winner == "odoo"
+
+
+def test_most_recent_keeps_the_outlook_edit_when_it_is_newer_by_one_second():
+    result = plan(
+        [link(1)],
+        [odoo_edit(1, at=NOON)],
+        [outlook_edit(1, at=NOON + timedelta(seconds=1))],
+        direction=BOTH,
+        policy=RECENT,
+    )
+    assert kinds(result) == ["RecordConflict", "UpdateLocal"]
+    assert conflict_of(result).winner == "outlook"
+
+
+def test_most_recent_gives_a_tie_to_odoo():
+    result = plan(
+        [link(1)],
+        [odoo_edit(1, at=NOON)],
+        [outlook_edit(1, at=NOON)],
+        direction=BOTH,
+        policy=RECENT,
+    )
+    assert kinds(result) == ["RecordConflict", "UpdateRemote"]
+    assert "tie" in conflict_of(result).reason
+
+
+def test_most_recent_gives_odoo_the_win_when_outlook_time_is_unknown():
+    result = plan(
+        [link(1)], [odoo_edit(1)], [outlook_edit(1, at=None)], direction=BOTH, policy=RECENT
+    )
+    assert kinds(result) == ["RecordConflict", "UpdateRemote"]
+
+
+def test_a_newer_odoo_deletion_does_not_destroy_an_older_outlook_edit():
+    result = plan(
+        [link(1)],
+        [odoo_deletion(1, at=NOON)],
+        [outlook_edit(1, at=NOON - timedelta(hours=1))],
+        direction=BOTH,
+        policy=RECENT,
+    )
+    assert result.actions == (
+        RecordConflict(link(1), "outlook", conflict_of(result).reason),
+        Unlink(link(1)),
+        CreateLocal("R1"),
+    )
+    assert "Deleted in Odoo but edited in Outlook" in conflict_of(result).reason
+
+
+def test_an_odoo_edit_survives_its_removal_in_outlook_under_most_recent():
+    result = plan([link(1)], [odoo_edit(1)], [outlook_removal(1)], direction=BOTH, policy=RECENT)
+    assert result.actions[1:] == (Unlink(link(1)), CreateRemote(1))
+    assert "Edited in Odoo but deleted in Outlook" in conflict_of(result).reason
+
+
+def test_conflict_reason_names_the_policy_that_decided():
+    result = plan(
+        [link(1)],
+        [odoo_edit(1)],
+        [outlook_edit(1)],
+        direction=BOTH,
+        policy=ConflictPolicy.OUTLOOK_WINS,
+    )
+    assert conflict_of(result).reason == (
+        "Edited in both Odoo and Outlook; the conflict policy says Outlook wins."
+    )
+
+
+def test_update_and_refresh_carry_what_the_odoo_layer_must_store():
+    result = plan(
+        [link(1), link(2)],
+        [odoo_edit(1, values_hash="hX")],
+        [outlook_edit(1, values_hash="hX"), outlook_edit(2, values_hash="h0")],
+        direction=BOTH,
+        policy=RECENT,
+    )
+    assert result.actions == (
+        RefreshLink(link(1), change_key="ck2", synced_hash="hX"),
+        RefreshLink(link(2), change_key="ck2", synced_hash="h0"),
+    )
+
+
+def test_settings_values_are_accepted_as_plain_strings():
+    result = plan([link(1)], [], [outlook_edit(1)], direction="odoo_to_outlook", policy="outlook")
+    assert result.actions == ()
+
+
+# --- iCalUId matching -----------------------------------------------------------------
+
+
+def test_two_users_invited_to_one_meeting_get_one_odoo_event():
+    # Alice syncs first: the meeting is new to Odoo.
+    alice = plan([], [], [outlook_new("alice-copy", "meeting-uid")], direction=BOTH, policy=RECENT)
+    assert alice.actions == (CreateLocal("alice-copy"),)
+    # The Odoo layer created event 100 from it; Bob's copy carries the same iCalUId.
+    bob = plan(
+        [],
+        [],
+        [outlook_new("bob-copy", "meeting-uid")],
+        direction=BOTH,
+        policy=RECENT,
+        local_by_ical_uid={"meeting-uid": 100},
+    )
+    assert bob.actions == (LinkExisting(100, "bob-copy"),)
+
+
+def test_a_new_odoo_event_and_its_new_outlook_copy_are_linked_not_duplicated():
+    odoo_event = LocalState(7, "hL", NOON, ical_uid="shared-uid")
+    result = plan(
+        [], [odoo_event], [outlook_new("R7", "shared-uid")], direction=BOTH, policy=RECENT
+    )
+    assert result.actions == (LinkExisting(7, "R7"),)
+
+
+def test_known_copies_are_linked_even_when_only_odoo_changes_go_to_outlook():
+    odoo_event = LocalState(7, "hL", NOON, ical_uid="shared-uid")
+    result = plan(
+        [],
+        [odoo_event],
+        [outlook_new("R7", "shared-uid")],
+        direction=Direction.TO_OUTLOOK,
+        policy=RECENT,
+    )
+    assert result.actions == (LinkExisting(7, "R7"),)
+
+
+def test_an_outlook_item_with_an_unknown_ical_uid_is_created_in_odoo():
+    result = plan(
+        [],
+        [],
+        [outlook_new("R5", "other-uid")],
+        direction=BOTH,
+        policy=RECENT,
+        local_by_ical_uid={"meeting-uid": 100},
+    )
+    assert result.actions == (CreateLocal("R5"),)
+
+
+def test_an_odoo_event_already_linked_for_this_user_is_not_linked_twice():
+    result = plan(
+        [link(100)],
+        [],
+        [outlook_new("R-other", "meeting-uid")],
+        direction=BOTH,
+        policy=RECENT,
+        local_by_ical_uid={"meeting-uid": 100},
+    )
+    assert not any(isinstance(action, LinkExisting) for action in result)
+
+
+def test_a_removed_outlook_item_is_never_matched_or_created():
+    result = plan(
+        [],
+        [],
+        [RemoteState("R5", None, None, None, removed=True, ical_uid="meeting-uid")],
+        direction=BOTH,
+        policy=RECENT,
+        local_by_ical_uid={"meeting-uid": 100},
+    )
+    assert result.actions == ()
+
+
+# --- Mass-deletion guard --------------------------------------------------------------
+
+
+def removed_in_outlook(linked, deleted):
+    """`linked` links, the first `deleted` of them removed in Outlook."""
+    links = [link(n) for n in range(1, linked + 1)]
+    return links, [], [outlook_removal(n) for n in range(1, deleted + 1)]
+
+
+def deleted_in_odoo(linked, deleted):
+    links = [link(n) for n in range(1, linked + 1)]
+    return links, [odoo_deletion(n) for n in range(1, deleted + 1)], []
+
+
+@pytest.mark.parametrize("scenario", [removed_in_outlook, deleted_in_odoo])
+@pytest.mark.parametrize(
+    ("linked", "deleted", "blocked"),
+    [
+        (20, 10, False),  # 50% of 20 but not more than 10
+        (20, 11, True),
+        (30, 15, False),  # more than 10 but exactly 50%
+        (30, 16, True),
+        (11, 11, True),
+        (10, 10, False),  # everything, but only 10 events
+    ],
+)
+def test_mass_deletion_guard_trips_just_past_both_limits(scenario, linked, deleted, blocked):
+    links, local, remote = scenario(linked, deleted)
+    if blocked:
+        with pytest.raises(MassDeletionBlocked) as caught:
+            plan(links, local, remote, direction=BOTH, policy=RECENT)
+        assert (caught.value.deletions, caught.value.linked) == (deleted, linked)
+        assert f"delete {deleted} of the {linked} linked events" in caught.value.user_message
+    else:
+        result = plan(links, local, remote, direction=BOTH, policy=RECENT)
+        counts = result.counts()
+        assert counts["delete_local"] + counts["delete_remote"] == deleted
+
+
+def test_mass_deletion_message_says_where_and_what_to_check():
+    links, local, remote = removed_in_outlook(40, 30)
+    with pytest.raises(MassDeletionBlocked) as caught:
+        plan(links, local, remote, direction=BOTH, policy=RECENT)
+    assert caught.value.side == "Odoo"
+    assert caught.value.user_message == (
+        "The sync stopped before deleting anything: it would delete 30 of the 40 linked events "
+        "in Odoo. Check that the right Microsoft account and calendar are connected; if these "
+        "deletions are expected, confirm them to continue."
+    )
+
+
+def test_confirmed_mass_deletion_is_planned():
+    links, local, remote = deleted_in_odoo(20, 20)
+    result = plan(links, local, remote, direction=BOTH, policy=RECENT, allow_mass_deletion=True)
+    assert result.counts()["delete_remote"] == 20
+
+
+def test_mass_deletion_limits_are_settable():
+    links, local, remote = removed_in_outlook(4, 2)
+    with pytest.raises(MassDeletionBlocked):
+        plan(
+            links,
+            local,
+            remote,
+            direction=BOTH,
+            policy=RECENT,
+            max_delete_ratio=0.25,
+            min_delete_guard=1,
+        )
+
+
+def test_an_empty_full_listing_while_events_are_linked_stops_the_sync():
+    with pytest.raises(MassDeletionBlocked) as caught:
+        plan(
+            [link(1), link(2)],
+            [],
+            [],
+            direction=Direction.TO_OUTLOOK,
+            policy=RECENT,
+            full_remote=True,
+        )
+    assert "Outlook listed no event at all while 2 events are linked" in (caught.value.user_message)
+
+
+def test_a_full_listing_of_only_removals_counts_as_empty():
+    with pytest.raises(MassDeletionBlocked):
+        plan([link(1)], [], [outlook_removal(1)], direction=BOTH, policy=RECENT, full_remote=True)
+
+
+def test_an_empty_full_listing_is_fine_when_nothing_is_linked_yet():
+    result = plan(
+        [], [LocalState(1, "hL", NOON)], [], direction=BOTH, policy=RECENT, full_remote=True
+    )
+    assert result.actions == (CreateRemote(1),)
+
+
+def test_an_empty_delta_is_not_an_empty_calendar():
+    result = plan([link(1), link(2)], [], [], direction=BOTH, policy=RECENT)
+    assert result.actions == ()
+
+
+# --- Ordering, counts, input checks ---------------------------------------------------
+
+
+def mixed_inputs():
+    links = [link(n) for n in (3, 1, 5, 4)]
+    local = [LocalState(8, "hL", NOON), odoo_edit(1), odoo_deletion(3), LocalState(2, "hL", NOON)]
+    remote = [
+        outlook_new("Rb", "uid-b"),
+        outlook_edit(4),
+        outlook_removal(5),
+        outlook_new("Ra", "uid-a"),
+    ]
+    return links, local, remote
+
+
+def test_plan_is_ordered_by_odoo_id_then_new_outlook_id():
+    links, local, remote = mixed_inputs()
+    result = plan(links, local, remote, direction=BOTH, policy=RECENT)
+    assert result.actions == (
+        UpdateRemote(link(1)),
+        CreateRemote(2),
+        DeleteRemote(link(3)),
+        UpdateLocal(link(4), "R4"),
+        DeleteLocal(link(5)),
+        CreateRemote(8),
+        CreateLocal("Ra"),
+        CreateLocal("Rb"),
+    )
+
+
+def test_plan_does_not_depend_on_input_order():
+    links, local, remote = mixed_inputs()
+    expected = plan(links, local, remote, direction=BOTH, policy=RECENT)
+    shuffler = random.Random(4)
+    for _ in range(20):
+        shuffler.shuffle(links)
+        shuffler.shuffle(local)
+        shuffler.shuffle(remote)
+        assert plan(links, local, remote, direction=BOTH, policy=RECENT) == expected
+
+
+def test_counts_give_every_kind_for_the_history():
+    links, local, remote = mixed_inputs()
+    local.append(odoo_edit(6))
+    links.append(link(6))
+    remote.append(outlook_edit(6))
+    counts = plan(links, local, remote, direction=BOTH, policy=RECENT).counts()
+    assert counts == {
+        "create_remote": 2,
+        "create_local": 2,
+        "update_remote": 2,
+        "update_local": 1,
+        "delete_remote": 1,
+        "delete_local": 1,
+        "link_existing": 0,
+        "refresh_link": 0,
+        "unlink": 0,
+        "record_conflict": 1,
+    }
+    assert list(counts) == list(ACTION_KINDS)
+
+
+def test_an_event_given_twice_is_refused():
+    with pytest.raises(ValueError, match="given twice"):
+        plan([link(1)], [odoo_edit(1), odoo_edit(1)], [], direction=BOTH, policy=RECENT)
