@@ -21,6 +21,14 @@ no duplicated events, no invitation storm on the first sync, and every failure v
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "outlook_calendar_sync/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "outlook_calendar_sync/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -93,10 +93,16 @@ def from_graph(event, *, owner_email=None):
         return _from_graph(event, owner_email)
     except MappingError as error:
         raise MappingError(f"{_describe(event)} could not be read: {error}") from None
+    except (AttributeError, TypeError, ValueError):
+        # A property of an unexpected type (a string where Graph documents an object...).
+        raise MappingError(
+            f"{_describe(event)} could not be read: Outlook sent it in an unexpected shape. "
+            "Open it in Outlook and save it again; if this persists, tell your administrator."
+        ) from None
 
 
 def _describe(event):
-    subject = event.get("subject") or "(no subject)"
+    subject = str(event.get("subject") or "(no subject)")
     return f"Outlook event '{subject}' (id {event.get('id') or 'unknown'})"
 
 

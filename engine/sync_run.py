@@ -93,13 +93,16 @@ class LocalStore(Protocol):
     def drop_link(self, link: Link) -> None: ...
     def series_occurrences(self, local_id: int) -> dict[datetime | date, int]: ...
     def done_changes(self, local_ids: Iterable[int]) -> None: ...
+    def pending_answers(self) -> list[tuple[Link, str]]: ...
+    def done_answers(self, local_ids: Iterable[int]) -> None: ...
     def checkpoint(self) -> None: ...
 
 
 class SyncRun:
     def __init__(self, client: GraphClient, store: LocalStore, settings: SyncSettings,
-                 account_key: str):
+                 account_key: str, owner_email: str = ""):
         self.client = client
+        self.owner_email = owner_email  # the mailbox: its own answers are read from its copy
         self.store = store
         self.settings = settings
         self.account_key = account_key  # makes transaction ids unique per mailbox
@@ -122,6 +125,7 @@ class SyncRun:
             if self.report.full:
                 self._missing_after_full_listing(seen)
         self._push_local_changes()
+        self._push_answers()
         return self.report
 
     # -- pulling ---------------------------------------------------------------------------
@@ -159,7 +163,7 @@ class SyncRun:
 
     def _remote_state(self, item, remote_values):
         try:
-            values = mapping.from_graph(item)
+            values = mapping.from_graph(item, owner_email=self.owner_email)
         except MappingError as error:
             self._item_error(item.get("subject") or item.get("id"), str(error))
             return None
@@ -210,27 +214,77 @@ class SyncRun:
         self.store.done_changes([state.local_id for state in local])
         self.store.checkpoint()
 
+    def _push_answers(self):
+        """The user's own answers to invitations (accept, decline, maybe) go to Outlook,
+        which tells the organizer."""
+        if self.settings.direction == Direction.TO_ODOO:
+            return
+        answered = []
+        for link, response in self.store.pending_answers():
+            action = mapping.respond_action(response)
+            try:
+                if action:
+                    self.client.respond(link.remote_id, action)
+                    self.report.count("answered_in_outlook")
+            except SyncError as error:
+                self._item_error("", error.user_message, error.code)
+                continue
+            answered.append(link.local_id)
+        self.store.done_answers(answered)
+        self.store.checkpoint()
+
     def _push_queued(self):
-        """Send the queued Outlook writes in $batch requests and record their links."""
+        """Send the queued Outlook writes in $batch requests and record their links.
+
+        Updates send only what changed (Outlook mails attendees whenever it receives the
+        attendee list), so the current Outlook copies are read first, also in $batch.
+        """
         if not self._to_push:
             return
         queued, self._to_push = self._to_push, []
-        requests = [self._batch_request(str(index), action, values)
-                    for index, (action, values) in enumerate(queued)]
-        for (action, values), result in zip(queued, self.client.batch(requests), strict=True):
+        before = self._current_remote_values(
+            [action.link.remote_id for action, _v in queued if isinstance(action, UpdateRemote)])
+        sending, requests = [], []
+        for action, values in queued:
+            request = self._batch_request(str(len(requests)), action, values, before)
+            if request is None:  # nothing Outlook shows differs: only the link moves on
+                link = action.link
+                self.store.save_link(Link(link.local_id, link.remote_id, link.ical_uid,
+                                          link.change_key, self.store.local_hash(link.local_id)))
+                continue
+            sending.append((action, values))
+            requests.append(request)
+        for (action, values), result in zip(sending, self.client.batch(requests), strict=True):
             if result.error:
                 self._item_error(values.subject if values else "", result.error.user_message,
                                  result.error.code)
                 continue
             self._after_push(action, values, result.body or {})
 
-    def _batch_request(self, request_id, action, values):
+    def _current_remote_values(self, remote_ids):
+        if not remote_ids:
+            return {}
+        reads = [BatchRequest(str(i), "GET", f"/me/events/{remote_id}")
+                 for i, remote_id in enumerate(remote_ids)]
+        current = {}
+        for remote_id, result in zip(remote_ids, self.client.batch(reads), strict=True):
+            if result.body and not result.error:
+                try:
+                    current[remote_id] = mapping.from_graph(result.body,
+                                                            owner_email=self.owner_email)
+                except MappingError:
+                    pass  # unreadable: the whole event is sent instead
+        return current
+
+    def _batch_request(self, request_id, action, values, before):
         if isinstance(action, CreateRemote):
             transaction_id = GraphClient.transaction_id(
                 self.account_key, action.local_id, values_hash(values))
             return BatchRequest.create(request_id, mapping.to_graph(values), transaction_id)
         if isinstance(action, UpdateRemote):
-            patch = mapping.to_graph(values, include_attendees=True)
+            patch = mapping.graph_patch(before.get(action.link.remote_id), values)
+            if not patch:
+                return None
             return BatchRequest.update(request_id, action.link.remote_id, patch)
         return BatchRequest.delete(request_id, action.link.remote_id)
 
@@ -335,8 +389,8 @@ class SyncRun:
         for item in instances:
             start = _instance_start(item, all_day)
             local_id = occurrences.get(start)
-            if local_id is None:
-                continue
+            if local_id is None or local_id == master_link.local_id:
+                continue  # Odoo's first occurrence is the series itself, linked to the master
             matched.add(local_id)
             if item["id"] in remote_values and item.get("type") == "exception":
                 link = known.get(item["id"])

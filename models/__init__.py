@@ -1,4 +1,5 @@
 from . import (
+    calendar_attendee,
     calendar_event,
     outlook_account,
     outlook_event_link,

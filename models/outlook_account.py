@@ -166,7 +166,8 @@ class OutlookAccount(models.Model):
             run = SyncRun(client, store, SyncSettings(
                 settings.direction, settings.policy,
                 window_start.replace(tzinfo=UTC), window_end.replace(tzinfo=UTC),
-            ), account_key=f"{self.env.cr.dbname}/{account.id}/{account.mailbox or ''}")
+            ), account_key=f"{self.env.cr.dbname}/{account.id}/{account.mailbox or ''}",
+                owner_email=account.mailbox or "")
             report = run.run(account.delta_link or None)
         except (SyncError, UserError) as error:
             account._record_error(error)

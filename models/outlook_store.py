@@ -130,9 +130,9 @@ class OdooStore:
             return LocalState(event_id, None, datetime.now(UTC), deleted=True)
         if not linked and event.stop < self._push_from():
             return None  # ended before the first sync: never pushed (no invitation storm)
-        if event.recurrence_id and event.recurrence_id.base_event_id != event \
-                and event.follow_recurrence and linked:
-            return None  # an occurrence that follows its series: the master carries it
+        if event.recurrence_id and event.recurrence_id.base_event_id != event and (
+                not linked or event.follow_recurrence):
+            return None  # the series master carries it; exceptions go once linked
         return LocalState(event_id, values_hash(event._outlook_values()),
                           event.write_date.replace(tzinfo=UTC),
                           ical_uid=event.outlook_ical_uid or None)
@@ -146,6 +146,29 @@ class OdooStore:
         if local_ids:
             self.cr.execute(
                 "DELETE FROM outlook_outbox WHERE account_id = %s AND kind = 'event' "
+                "AND event_id = ANY(%s)", [self.account.id, local_ids])
+
+    def pending_answers(self):
+        """This user's answers, changed in Odoo, to invitations linked in their mailbox."""
+        self.cr.execute(
+            """SELECT l.local_id, l.graph_id, l.ical_uid, l.change_key, l.synced_hash, a.state
+                 FROM outlook_outbox o
+                 JOIN outlook_event_link l ON l.account_id = o.account_id
+                                          AND l.local_id = o.event_id
+                 JOIN calendar_attendee a ON a.event_id = o.event_id AND a.partner_id = %s
+                WHERE o.account_id = %s AND o.kind = 'response'""",
+            [self.user.partner_id.id, self.account.id])
+        answers = [(Link(*row[:4], row[4] or ""), row[5]) for row in self.cr.fetchall()]
+        self.cr.execute("DELETE FROM outlook_outbox WHERE account_id = %s AND kind = 'response' "
+                        "AND event_id != ALL(%s)",
+                        [self.account.id, [link.local_id for link, _state in answers]])
+        return answers
+
+    def done_answers(self, local_ids):
+        local_ids = list(local_ids)
+        if local_ids:
+            self.cr.execute(
+                "DELETE FROM outlook_outbox WHERE account_id = %s AND kind = 'response' "
                 "AND event_id = ANY(%s)", [self.account.id, local_ids])
 
     # -- events ------------------------------------------------------------------------------

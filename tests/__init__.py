@@ -6,4 +6,4 @@ try:
 except ImportError:
     pass
 else:
-    from . import test_install
+    from . import test_install, test_sync

@@ -357,6 +357,13 @@ def test_malformed_events_name_the_event_and_the_problem(changes, words):
     assert caught.value.user_message == message
 
 
+def test_properties_of_unexpected_types_give_a_readable_error():
+    for changes in ({"organizer": "alice@example.com"}, {"attendees": ["bob@example.com"]},
+                    {"location": ["Room 1"]}, {"body": "text"}):
+        with pytest.raises(MappingError, match="could not be read: .*unexpected shape"):
+            mapping.from_graph(graph_event(**changes))
+
+
 def test_an_event_without_subject_or_data_still_gets_a_readable_error():
     with pytest.raises(MappingError, match=r"'\(no subject\)' \(id X\) could not be read"):
         mapping.from_graph({"id": "X"})

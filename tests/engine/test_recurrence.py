@@ -172,6 +172,10 @@ def test_rrules_outlook_cannot_hold_are_refused_with_a_reason(rule, words):
         (graph({"type": "daily", "interval": 1}, {"type": "noEnd"}), "start date"),
         (graph({"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 32},
                {"type": "noEnd", "startDate": "2025-01-06"}), "between 1 and 31"),
+        (graph({"type": "absoluteMonthly", "interval": 1, "dayOfMonth": "15"},
+               {"type": "noEnd", "startDate": "2025-01-06"}), "between 1 and 31"),
+        (graph({"type": "daily", "interval": -1},
+               {"type": "noEnd", "startDate": "2025-01-06"}), "interval must be"),
         ("weekly", "not readable"),
     ],
 )

@@ -184,7 +184,7 @@ def insert(state, mailbox, event):
     if event.fields.get("transactionId"):
         mailbox.by_transaction[event.fields["transactionId"]] = event.core
     mailbox.touch(event)
-    state.changed(mailbox, "created", event)
+    state.changed(mailbox, "created", ("events", event.core))
 
 
 def save(state, mailbox, event, bump_modified=True):
@@ -194,7 +194,7 @@ def save(state, mailbox, event, bump_modified=True):
         event.modified = state.now()
     event.cache.clear()
     mailbox.touch(event)
-    state.changed(mailbox, "updated", event)
+    state.changed(mailbox, "updated", ("events", event.core))
 
 
 def remove(state, mailbox, event):
@@ -202,7 +202,7 @@ def remove(state, mailbox, event):
     mailbox.by_ical.pop(event.ical_uid, None)
     mailbox.by_transaction.pop(event.fields.get("transactionId"), None)
     mailbox.log.record_delete(event.core)
-    state.changed(mailbox, "deleted", event)
+    state.changed(mailbox, "deleted", ("events", event.core))
 
 
 def apply_patch(event, payload):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 KINDS = ("status", "drop", "delay")
-_DEFAULT_CODES = {429: "TooManyRequests", 500: "generalException", 502: "BadGateway",
+_DEFAULT_CODES = {429: "ApplicationThrottled", 500: "generalException", 502: "BadGateway",
                   503: "serviceNotAvailable", 504: "GatewayTimeout"}
 _DEFAULT_MESSAGES = {
     429: "Application is over its MailboxConcurrency limit.",

@@ -1,0 +1,83 @@
+"""The request pipeline: count, inject faults, authenticate in the handler, answer."""
+
+import logging
+import time
+
+from . import batch, control, graph_calendar_api, identity, subscriptions, todo
+from .errors import GraphError, IdentityError, graph_error_response
+from .http_messages import Response
+from .routing import Router
+
+_logger = logging.getLogger(__name__)
+
+
+class DropConnection(Exception):
+    """Raised inside a $batch when an inner request must lose the whole connection."""
+
+
+class GraphApp:
+    def __init__(self, state, emulator):
+        self.state = state
+        self.router = Router()
+        state.identity_api = identity.register(self.router, state)
+        graph_calendar_api.register(self.router, state)
+        todo.register(self.router, state)
+        subscriptions.register(self.router, state)
+        batch.register(self.router, self)
+        self.control = control.Control(emulator)
+
+    def handle(self, request):
+        if request.path.startswith("/_emulator"):
+            return self.control.handle(request)
+        route, params = self.router.find(request.method, request.path)
+        template = route.template if route else "(unknown route)"
+        with self.state.lock:
+            self.state.counters.count_request(f"{request.method} {template}")
+            fault = self.state.faults.take(request.method, request.path)
+        if fault and fault.kind == "delay":
+            time.sleep(fault.delay)
+        if fault and fault.kind == "status":
+            code, message = fault.error_body()
+            return graph_error_response(fault.status, code, message, self.state.now(),
+                                        fault.headers())
+        if fault and fault.kind == "drop" and not fault.after_apply:
+            return self._drop(request)
+        response = self._dispatch(route, params, request)
+        if fault and fault.kind == "drop":
+            return self._drop(request)
+        return response
+
+    @staticmethod
+    def _drop(request):
+        if request.inner:
+            raise DropConnection()
+        return Response(0, drop=True)
+
+    def _dispatch(self, route, params, request):
+        if route is None:
+            return self._no_route(params, request)
+        request.params = params
+        try:
+            if not route.locked:
+                return route.handler(request)
+            with self.state.lock:
+                return route.handler(request)
+        except (GraphError, IdentityError) as exc:
+            return exc.to_response(self.state.now())
+        except DropConnection:
+            raise
+        except Exception:
+            _logger.exception("Emulator failure on %s %s", request.method, route.template)
+            return graph_error_response(500, "generalException",
+                                        "The emulator failed on this request.",
+                                        self.state.now())
+
+    def _no_route(self, other_methods, request):
+        now = self.state.now()
+        if other_methods:
+            return graph_error_response(405, "Request_BadRequest",
+                                        "Specified HTTP method is not allowed for the request "
+                                        "target.", now)
+        segment = request.path.rstrip("/").rsplit("/", 1)[-1]
+        return graph_error_response(400, "BadRequest",
+                                    f"Resource not found for the segment '{segment}'.", now)
