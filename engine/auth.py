@@ -6,6 +6,7 @@ Tokens are never logged and never appear in error messages.
 """
 
 import logging
+import warnings
 from urllib.parse import urlsplit
 
 import msal
@@ -58,15 +59,18 @@ class MicrosoftSignIn:
         browser. The answer comes back as a query string (not form_post): a cross-site
         POST would arrive without the Odoo session cookie.
         """
-        flow = self._call(
-            lambda app: app.initiate_auth_code_flow(
-                self.scopes,
-                redirect_uri=redirect_uri,
-                state=state,
-                login_hint=login_hint,
-                prompt=prompt,
+        with warnings.catch_warnings():
+            # msal recommends form_post; see above why the query mode is the right one here.
+            warnings.filterwarnings("ignore", "response_mode='form_post'", UserWarning)
+            flow = self._call(
+                lambda app: app.initiate_auth_code_flow(
+                    self.scopes,
+                    redirect_uri=redirect_uri,
+                    state=state,
+                    login_hint=login_hint,
+                    prompt=prompt,
+                )
             )
-        )
         return flow["auth_uri"], flow
 
     def finish(self, flow: dict, params: dict) -> dict:
@@ -125,8 +129,7 @@ class MicrosoftSignIn:
                 client_credential=self._client_secret,
                 authority=self.endpoints.authority,
                 token_cache=self._cache,
-                verify=self.endpoints.verify,
-                timeout=self._timeout,
+                http_client=_LoginSession(self.endpoints.verify, self._timeout),
                 **self._discovery_options(),
             )
         return self._msal_app
@@ -173,3 +176,25 @@ class MicrosoftSignIn:
             if other["home_account_id"] != chosen["home_account_id"]:
                 self._call(lambda app, account=other: app.remove_account(account))
         return chosen
+
+
+class _LoginSession(requests.Session):
+    """The HTTP session msal uses: every call has a timeout and the configured ``verify``.
+
+    ``verify`` is passed with each request because requests lets REQUESTS_CA_BUNDLE or
+    CURL_CA_BUNDLE override a session-wide value, which would ignore a private CA bundle.
+    """
+
+    def __init__(self, verify, timeout):
+        super().__init__()
+        self._verify = verify
+        self._timeout = timeout
+        # One quiet retry of a failed connection, as msal's own session does.
+        adapter = requests.adapters.HTTPAdapter(max_retries=1)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+    def request(self, method, url, **kwargs):
+        kwargs.setdefault("timeout", self._timeout)
+        kwargs.setdefault("verify", self._verify)
+        return super().request(method, url, **kwargs)

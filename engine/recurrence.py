@@ -479,7 +479,8 @@ def odoo_recurrence_values(rec, start, tz=None):
     """Field values for Odoo's calendar.recurrence holding ``rec`` (closest rule if lossy).
 
     ``start`` is the series' first start (aware or naive-UTC datetime, or date); ``tz`` the
-    event's zone, written to ``event_tz`` when given. Every field is set, so writing the
+    event's zone, written to ``event_tz`` when given (without it, the rule's start date
+    stands for the first day). Every field is set, so writing the
     values over an existing recurrence leaves nothing stale behind.
     """
     values = {
@@ -489,12 +490,20 @@ def odoo_recurrence_values(rec, start, tz=None):
     }
     if tz:
         values["event_tz"] = tz
-    values.update(_odoo_pattern(rec, _local_date(start, tz or "UTC")))
+    values.update(_odoo_pattern(rec, _first_day(rec, start, tz)))
     if rec.range_type == "numbered":
         values.update(end_type="count", count=min(rec.count, ODOO_MAX_OCCURRENCES))
     elif rec.range_type == "endDate":
         values.update(end_type="end_date", until=rec.end_date)
     return values
+
+
+def _first_day(rec, start, tz):
+    # Without the event's zone a UTC start may fall on the day before: the rule's own
+    # start date (already in the event's zone) is then the better guide.
+    if isinstance(start, datetime) and not tz:
+        return rec.start_date
+    return _local_date(start, tz)
 
 
 def _odoo_pattern(rec, start_date):
@@ -530,7 +539,7 @@ def odoo_recurrence_loss(rec, start, tz=None, *, week_start=None):
     ``week_start`` (a WEEKDAYS name) is the first day of the week of the Odoo user's
     language, which Odoo uses for weekly rules; give it to have that difference checked.
     """
-    start_date = _local_date(start, tz or "UTC")
+    start_date = _first_day(rec, start, tz)
     problems = []
     if rec.pattern in _RELATIVE and len(rec.days_of_week) > 1:
         problems.append(

@@ -6,4 +6,5 @@ try:
 except ImportError:
     pass
 else:
-    from . import test_install, test_sync
+    from . import test_install, test_sign_in, test_sync
+    from . import test_outlook_button_tour

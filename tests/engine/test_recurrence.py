@@ -260,6 +260,15 @@ def test_odoo_fields_come_in_the_event_zone():
     assert values["event_tz"] == "Pacific/Auckland"
 
 
+def test_first_day_without_a_zone_comes_from_the_rule():
+    # 00:30 in Brussels on March 14 is still March 13 in UTC.
+    rec = recurrence.make_recurrence("absoluteYearly", date(2025, 3, 14), month=3,
+                                     day_of_month=14)
+    start = aware("Europe/Brussels", 2025, 3, 14, 0, 30)
+    assert recurrence.odoo_recurrence_values(rec, start)["rrule_type"] == "yearly"
+    assert recurrence.odoo_recurrence_loss(rec, start) == ""
+
+
 def test_odoo_read_values_with_strings_and_naive_utc_starts():
     naive_utc_start = datetime(2025, 1, 6, 8, 0)  # as Odoo stores datetimes
     rec = recurrence.recurrence_from_odoo(

@@ -65,7 +65,9 @@ class GraphApp:
         except (GraphError, IdentityError) as exc:
             return exc.to_response(self.state.now())
         except DropConnection:
-            raise
+            if request.inner:
+                raise
+            return Response(0, drop=True)       # an inner request of this $batch dropped
         except Exception:
             _logger.exception("Emulator failure on %s %s", request.method, route.template)
             return graph_error_response(500, "generalException",

@@ -14,8 +14,13 @@ What the live service does, and so does this:
 from dataclasses import dataclass, replace
 
 from . import calendar_store
-from .event_render import (render_event, render_instance, render_occurrence_stub,
-                           render_removed, with_type)
+from .event_render import (
+    render_event,
+    render_instance,
+    render_occurrence_stub,
+    render_removed,
+    with_type,
+)
 from .ids import event_id
 
 

@@ -4,6 +4,8 @@ Functions here change one mailbox and log the change; what Outlook does around a
 (mail, attendee copies) lives in meetings.py and calendar_actions.py.
 """
 
+import base64
+import bisect
 import copy
 from datetime import UTC, timedelta
 
@@ -36,9 +38,10 @@ def default_fields(mailbox):
     }
 
 
-def new_ical_uid(state):
-    stamp = state.ids.hex("ical-time", 16)
-    return f"{GOID_PREFIX}00000000{stamp}{'0' * 16}10000000{state.ids.hex('ical', 32)}"
+def new_ical_uid(core, created_no):
+    """An Exchange-style global object id: fixed prefix, date bytes, stamp, unique part."""
+    unique = base64.urlsafe_b64decode(core[:32]).hex().upper()[:32]
+    return f"{GOID_PREFIX}00000000{created_no:016X}{'0' * 16}10000000{unique}"
 
 
 def build_event(state, mailbox, payload):
@@ -48,12 +51,12 @@ def build_event(state, mailbox, payload):
     fields.update(event_payload.normalize_fields(payload))
     _pair_locations(fields, payload)
     start, end, start_tz, end_tz, all_day = event_payload.read_times(payload)
+    core, created_no, now = state.ids.core("event"), state.next_created_no(), state.now()
     fields.update(isAllDay=all_day, originalStartTimeZone=start_tz, originalEndTimeZone=end_tz,
-                  iCalUId=new_ical_uid(state))
-    now = state.now()
-    event = Event(core=state.ids.core("event"), kind="singleInstance", fields=fields,
-                  start=start, end=end, created=now, modified=now,
-                  change_key=state.ids.change_key(), created_no=state.next_created_no())
+                  iCalUId=new_ical_uid(core, created_no))
+    event = Event(core=core, kind="singleInstance", fields=fields, start=start, end=end,
+                  created=now, modified=now, change_key=state.ids.change_key(),
+                  created_no=created_no)
     if fields["recurrence"]:
         make_series(event)
     return event
@@ -100,19 +103,35 @@ def _to_utc(local, zone):
 
 
 def _series(master):
-    """(rule, zone, duration, first start, last end or None), cached per version."""
+    """(rule, zone, duration, UTC starts or None when endless), cached per version.
+
+    A bounded series keeps the list of its original starts, so later windows are a
+    binary search instead of a new expansion.
+    """
     cached = master.cache.get("series")
     if cached and cached[0] == master.change_key:
         return cached[1]
     recurrence = master.fields["recurrence"]
     zone = series_zone(master)
     rule = recurrence_expansion.build_rule(recurrence, _wall_time(master))
-    length = master.end - master.start
-    last = recurrence_expansion.last_start(rule, recurrence)
-    last_end = _to_utc(last, zone) + length if last else None
-    value = (rule, zone, length, master.start, last_end)
+    starts = None
+    if recurrence["range"]["type"] != "noEnd":
+        starts = [_to_utc(local, zone) for local in rule]
+    value = (rule, zone, master.end - master.start, starts)
     master.cache["series"] = (master.change_key, value)
     return value
+
+
+def _original_starts(master, low, high):
+    """Original starts s of the series with low <= s < high."""
+    rule, zone, _length, starts = _series(master)
+    if starts is not None:
+        return starts[bisect.bisect_left(starts, low):bisect.bisect_left(starts, high)]
+    after = low.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
+    before = high.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)
+    found = (_to_utc(local, zone)
+             for local in recurrence_expansion.starts_between(rule, after, before))
+    return [start for start in found if low <= start < high]
 
 
 def overlaps(start, end, window_start, window_end):
@@ -123,19 +142,15 @@ def overlaps(start, end, window_start, window_end):
 
 def expand(master, window_start, window_end):
     """Occurrences and exceptions of a series overlapping the window, by start time."""
-    rule, zone, length, first, last_end = _series(master)
+    length = _series(master)[2]
     instances = [Instance(master, original, exc.start, exc.end, exc)
                  for original, exc in master.exceptions.items()
                  if overlaps(exc.start, exc.end, window_start, window_end)]
-    if window_end > first and (last_end is None or last_end > window_start - length):
-        low = (window_start - length).astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
-        high = window_end.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)
-        for local in recurrence_expansion.starts_between(rule, low, high):
-            original = _to_utc(local, zone)
-            if original in master.cancelled or original in master.exceptions:
-                continue
-            if overlaps(original, original + length, window_start, window_end):
-                instances.append(Instance(master, original, original, original + length))
+    for original in _original_starts(master, window_start - length, window_end):
+        if original in master.cancelled or original in master.exceptions:
+            continue
+        if overlaps(original, original + length, window_start, window_end):
+            instances.append(Instance(master, original, original, original + length))
     instances.sort(key=lambda item: (item.start, item.original_start))
     return instances
 
@@ -154,9 +169,8 @@ def find_occurrence(master, original_start):
     if original_start in master.exceptions:
         exc = master.exceptions[original_start]
         return Instance(master, original_start, exc.start, exc.end, exc)
-    rule, zone, length, _first, _last = _series(master)
-    local = original_start.astimezone(zone).replace(tzinfo=None)
-    if recurrence_expansion.starts_between(rule, local, local):
+    length = _series(master)[2]
+    if _original_starts(master, original_start, original_start + timedelta(seconds=1)):
         return Instance(master, original_start, original_start, original_start + length)
     return None
 

@@ -3,12 +3,16 @@
 import html
 import re
 from dataclasses import dataclass
+
 from . import timezones
 from .ids import etag, event_id
 
 GOID_PREFIX = "040000008200E00074C5B7101A82E008"
+_BREAK = re.compile(r"<br\s*/?>|</(p|div|li|tr|h\d)>", re.IGNORECASE)
+_HEAD = re.compile(r"<head>.*?</head>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_BLANKS = re.compile(r"[ \t]+")
 
 
 @dataclass
@@ -38,9 +42,13 @@ def html_body(body):
 
 
 def text_of(body):
-    if body["contentType"] == "text":
+    """The plain text of a body, line breaks kept where the HTML had blocks."""
+    if body["contentType"] == "text" or not body["content"]:
         return body["content"]
-    return html.unescape(_TAG.sub(" ", body["content"].replace("<br>", "\n"))).strip()
+    content = _BREAK.sub("\n", _HEAD.sub("", body["content"]))
+    lines = (_BLANKS.sub(" ", line).strip() for line in html.unescape(_TAG.sub("", content))
+             .split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _render_body(body, options):

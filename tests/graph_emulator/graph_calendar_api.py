@@ -191,7 +191,7 @@ class CalendarApi:
         if not token:
             return calendar_delta.first_round(mailbox, window(request))
         found = mailbox.tokens.get(token)
-        if found is None:
+        if not isinstance(found, calendar_delta.DeltaState):
             raise _sync_state_not_found(request, mailbox.tokens.gone_state(token))
         if "$deltatoken" in request.query:
             found = calendar_delta.begin_changes(mailbox, found)

@@ -61,7 +61,7 @@ class Response:
         all_headers = {"Content-Type": "application/json; odata.metadata=minimal; "
                        "odata.streaming=true; IEEE754Compatible=false; charset=utf-8"}
         all_headers.update(headers or {})
-        return cls(status, json.dumps(payload).encode(), all_headers)
+        return cls(status, json.dumps(payload, separators=(",", ":")).encode(), all_headers)
 
     @classmethod
     def html(cls, status, text):

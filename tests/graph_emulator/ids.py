@@ -25,6 +25,8 @@ class IdFactory:
     def __init__(self, seed):
         self.seed = seed
         self.counter = 0
+        # Exchange change keys share a per-mailbox prefix and end with a version counter.
+        self._change_prefix = hashlib.sha256(f"{seed}|change-keys".encode()).digest()[:14]
 
     def _digest(self, label):
         self.counter += 1
@@ -37,8 +39,9 @@ class IdFactory:
         return str(uuid.UUID(bytes=self._digest(label)[:16], version=4))
 
     def change_key(self):
-        # Same alphabet and length as Exchange change keys ("ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ==").
-        return base64.b64encode(self._digest("ck")[:22]).decode()
+        """Same alphabet and length as Exchange's ("ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ==")."""
+        self.counter += 1
+        return base64.b64encode(self._change_prefix + self.counter.to_bytes(8, "big")).decode()
 
     def opaque(self, label, length=64):
         raw = self._digest(label) + self._digest(label)

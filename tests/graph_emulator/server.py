@@ -53,7 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
-        host = self.headers.get("Host") or "127.0.0.1:%d" % self.server.server_address[1]
+        host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
         headers = {}
         for name, value in self.headers.items():
             key = name.lower()

@@ -3,6 +3,7 @@
 Kept independent from the addon's own tables on purpose: the emulator plays Microsoft.
 """
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,6 +63,7 @@ _BY_LOWER_NAME = {name.lower(): iana for name, iana in WINDOWS_TO_IANA.items()}
 NULL_DATE = "0001-01-01T00:00:00Z"
 
 
+@functools.lru_cache(maxsize=512)
 def zone(name):
     """ZoneInfo for a Windows or IANA name; GraphError 400 when Outlook would refuse it."""
     iana = _BY_LOWER_NAME.get((name or "").strip().lower(), (name or "").strip())
@@ -122,16 +124,15 @@ def graph_datetime(value_utc, tz_name, floating=False):
 
     Floating values (all-day events) keep their wall time whatever zone is asked for.
     """
-    local = value_utc.replace(tzinfo=None) if floating else (
-        value_utc.astimezone(zone(tz_name)).replace(tzinfo=None))
-    return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond:06d}0",
-            "timeZone": tz_name}
+    local = value_utc if floating else value_utc.astimezone(zone(tz_name))
+    text = local.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return {"dateTime": text + "0", "timeZone": tz_name}
 
 
 def timestamp(value_utc):
     """DateTimeOffset as Graph writes createdDateTime: '2017-04-15T03:00:50.7579581Z'."""
-    value = value_utc.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0Z"
+    text = value_utc.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    return text + "0Z"
 
 
 def short_timestamp(value_utc):

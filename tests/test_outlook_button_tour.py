@@ -1,0 +1,77 @@
+"""The Outlook button of the calendar view, driven in a real browser.
+
+The user's Microsoft side is the Graph emulator of tests/graph_emulator, running in this
+process: the browser really goes to its sign-in page and comes back to Odoo.
+"""
+
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import configure_outlook, graph_event, register_app
+
+MAILBOX = "dana.fischer@contoso.com"
+GUEST = "lee.wong@fabrikam.com"
+
+
+@tagged("post_install", "-at_install")
+class TestOutlookButtonTour(HttpCase):
+
+    def _not_configured(self):
+        self.env["ir.config_parameter"].sudo().set_param("outlook_calendar_sync.enabled", False)
+
+    # -- not configured ---------------------------------------------------------------------
+
+    def test_not_configured_admin_is_offered_the_settings(self):
+        self._not_configured()
+        self.start_tour("/odoo/calendar", "outlook_calendar_sync_not_configured_admin",
+                        login="admin")
+
+    def test_not_configured_user_is_told_to_ask_an_administrator(self):
+        self._not_configured()
+        new_test_user(self.env, "outlook_tour_user", groups="base.group_user")
+        self.start_tour("/odoo/calendar", "outlook_calendar_sync_not_configured_user",
+                        login="outlook_tour_user")
+
+    # -- connect ----------------------------------------------------------------------------
+
+    def _start_emulator(self):
+        from .graph_emulator import GraphEmulator  # TEMP
+        emulator = GraphEmulator(seed=0).start(port=0)
+        self.addCleanup(emulator.stop)
+        register_app(emulator, base_url=self.base_url())
+        configure_outlook(self.env, emulator, base_url=self.base_url())
+        emulator.add_mailbox(MAILBOX)
+        emulator.set_consent(MAILBOX, accept=True)
+        return emulator
+
+    def test_connect_brings_the_outlook_meeting_into_the_calendar(self):
+        emulator = self._start_emulator()
+        tomorrow = fields.Datetime.now().date() + timedelta(days=1)
+        planning_start = datetime.combine(tomorrow, datetime.min.time()).replace(hour=10)
+        emulator.create_event(MAILBOX, graph_event("Quarterly planning", planning_start))
+        dana = new_test_user(self.env, "dana", email=MAILBOX, groups="base.group_user",
+                             tz="UTC")
+        guest = self.env["res.partner"].create({"name": "Lee Wong", "email": GUEST})
+        in_three_days = datetime.combine(tomorrow + timedelta(days=2), datetime.min.time())
+        self.env["calendar.event"].with_user(dana).create({
+            "name": "Design review",
+            "start": in_three_days.replace(hour=14),
+            "stop": in_three_days.replace(hour=15),
+            "partner_ids": [(6, 0, [dana.partner_id.id, guest.id])],
+        })
+
+        self.start_tour("/odoo/calendar", "outlook_calendar_sync_connect", login="dana")
+
+        self.env.invalidate_all()
+        planning = self.env["calendar.event"].search([("name", "=", "Quarterly planning")])
+        self.assertEqual(len(planning), 1, "the Outlook meeting must come in exactly once")
+        self.assertEqual(planning.start, planning_start)
+        account = self.env["outlook.account"].search([("user_id", "=", dana.id)])
+        self.assertEqual(account.state, "connected")
+        self.assertEqual(account.mailbox, MAILBOX)
+        outlook_subjects = [event["subject"] for event in emulator.list_events(MAILBOX)]
+        self.assertCountEqual(outlook_subjects, ["Quarterly planning", "Design review"])
+        self.assertEqual(emulator.counters.mail["invitation"], 1,
+                         "Outlook mailed as many invitations as the dialog announced")
