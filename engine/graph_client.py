@@ -32,7 +32,7 @@ _logger = logging.getLogger(__name__)
 
 # Throttling and temporary unavailability: Microsoft says when to come back.
 RETRY_STATUSES = frozenset({429, 503, 504})
-# Answers that guarantee nothing was done, so even a request that must not run twice can
+# Answers saying the request was not processed, so even a request that must not run twice can
 # be sent again (a 504 may come after the work was done).
 NOT_APPLIED_STATUSES = frozenset({429, 503})
 # Methods whose repetition changes nothing more than the first call did.
@@ -205,6 +205,10 @@ class GraphClient:
             self._wait(delay, "POST /$batch items", attempt)
             pending = retry
         return [results[item.id] for item in requests_]
+
+    def close(self):
+        """Release the pooled connections (the client is unusable afterwards)."""
+        self.session.close()
 
     @staticmethod
     def transaction_id(*parts) -> str:

@@ -147,41 +147,47 @@ class OutlookAccount(models.Model):
 
     def _sync(self, trigger="manual", commit=True):
         """Synchronize this account now; returns the engine's report, or None when the
-        account cannot sync. Failures are recorded on the account, never raised."""
+        account cannot sync. Every run is written to the sync history; failures are
+        recorded there and on the account, never raised."""
         self.ensure_one()
         account = self.sudo()
         settings = read_settings(self.env)
         if not settings.configured or settings.paused or account.state in (
                 "disconnected", "paused"):
             return None
-        first_sync = not account.first_sync_at
+        history = self.env["outlook.sync.run"].sudo().create(
+            {"account_id": account.id, "trigger": trigger})
         try:
-            sign_in, _settings = account._sign_in_client(settings)
-            client = GraphClient(settings.endpoints(), sign_in.access_token)
-            window_start, window_end = settings.window()
-            if first_sync:
-                account.first_sync_at = fields.Datetime.now()
-                account._queue_existing_events(window_end)
-            store = OdooStore(account, window_start=window_start, commit=commit)
-            run = SyncRun(client, store, SyncSettings(
-                settings.direction, settings.policy,
-                window_start.replace(tzinfo=UTC), window_end.replace(tzinfo=UTC),
-            ), account_key=f"{self.env.cr.dbname}/{account.id}/{account.mailbox or ''}",
-                owner_email=account.mailbox or "")
-            report = run.run(account.delta_link or None)
+            sign_in, report = account._run_engine(settings, commit)
         except (SyncError, UserError) as error:
+            history._finish(error=error)
             account._record_error(error)
             return None
+        history._finish(report=report)
         account.write({
             "delta_link": report.delta_link or account.delta_link,
             "token_cache": sign_in.serialized_cache() or account.token_cache,
             "last_sync": fields.Datetime.now(),
             "state": "connected",
-            "last_error": "\n".join(f"{e.subject}: {e.message}" for e in report.errors[:20])
-                          or False,
+            "last_error": history.errors if report.errors else False,
         })
         _logger.info("Outlook sync of account %s (%s): %s", account.id, trigger, report.counts)
         return report
+
+    def _run_engine(self, settings, commit):
+        sign_in, _settings = self._sign_in_client(settings)
+        client = GraphClient(settings.endpoints(), sign_in.access_token)
+        window_start, window_end = settings.window()
+        if not self.first_sync_at:
+            self.first_sync_at = fields.Datetime.now()
+            self._queue_existing_events(window_end)
+        store = OdooStore(self, window_start=window_start, commit=commit)
+        run = SyncRun(client, store, SyncSettings(
+            settings.direction, settings.policy,
+            window_start.replace(tzinfo=UTC), window_end.replace(tzinfo=UTC),
+        ), account_key=f"{self.env.cr.dbname}/{self.id}/{self.mailbox or ''}",
+            owner_email=self.mailbox or "")
+        return sign_in, run.run(self.delta_link or None)
 
     def _queue_existing_events(self, window_end):
         """On the first sync, queue the user's upcoming Odoo events for Outlook."""

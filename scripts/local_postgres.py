@@ -88,3 +88,11 @@ def psql(sql, database="postgres", user="postgres"):
 
 def drop_database(name):
     psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_exists(name):
+    listing = subprocess.run(
+        ["psql", "-X", "-lqtA", "-h", HOST, "-p", str(PORT), "-U", "postgres"],
+        check=True, stdout=subprocess.PIPE, text=True,
+    ).stdout
+    return any(line.split("|", 1)[0] == name for line in listing.splitlines())

@@ -6,5 +6,4 @@ try:
 except ImportError:
     pass
 else:
-    from . import test_install, test_sign_in, test_sync
-    from . import test_outlook_button_tour
+    from . import test_install, test_outlook_button_tour, test_sign_in, test_sync

@@ -8,14 +8,14 @@ import requests
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import hmac as odoo_hmac
 
-from .common import configure_outlook, register_app
+from .common import EmulatorRequestsMixin, configure_outlook, register_app
 from .graph_emulator import GraphEmulator
 
 CALLBACK = "/microsoft_account/authentication"
 
 
 @tagged("post_install", "-at_install")
-class TestSignIn(HttpCase):
+class TestSignIn(EmulatorRequestsMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -233,6 +233,19 @@ def test_event_lifecycle(emulator, mailbox, client):
         client.get_event(created["id"])
 
 
+def test_answers_use_utc_and_immutable_ids(emulator, mailbox, client):
+    payload = event_payload("Lunch in Paris")
+    payload["start"] = {"dateTime": "2030-05-01T12:00:00", "timeZone": "Romance Standard Time"}
+    payload["end"] = {"dateTime": "2030-05-01T13:00:00", "timeZone": "Romance Standard Time"}
+
+    created = client.create_event(payload, "tx-paris")
+
+    assert created["start"] == {"dateTime": "2030-05-01T10:00:00.0000000", "timeZone": "UTC"}
+    # Immutable ids keep the link alive when the user moves the event to another folder.
+    assert created["id"].startswith("AAkALgAA")
+    assert client.find_by_ical_uid(created["iCalUId"])[0]["id"] == created["id"]
+
+
 def test_same_transaction_id_returns_the_first_event(emulator, mailbox, client):
     first = client.create_event(event_payload("Once"), "tx-once")
     again = client.create_event(event_payload("Once"), "tx-once")
@@ -376,6 +389,7 @@ def test_batch_of_45_creates_is_3_requests_and_one_failure_spares_the_others(
     assert [result.id for result in results] == [str(n) for n in range(45)]
     assert isinstance(results[17].error, RejectedPayload)
     assert all(r.status == 201 and r.error is None for r in results if r.id != "17")
+    assert all(r.body["id"].startswith("AAkALgAA") for r in results if r.id != "17")
     assert len(emulator.events(mailbox.email)) == 44
 
 

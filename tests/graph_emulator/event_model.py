@@ -6,7 +6,7 @@ from datetime import datetime
 from .change_log import ChangeLog, TokenRegistry
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """A stored event: singleInstance, seriesMaster, or an exception inside a master.
 
@@ -42,7 +42,7 @@ class Event:
         return [a["emailAddress"]["address"].lower() for a in self.fields.get("attendees", [])]
 
 
-@dataclass
+@dataclass(slots=True)
 class Instance:
     """One dated instance of a series: a plain occurrence, or an exception when edited."""
 

@@ -59,7 +59,7 @@ def _render_body(body, options):
 
 def _location(value):
     name = value.get("displayName", "")
-    if not name and len(value) == 1:
+    if not name and len(value) <= 1:
         return {"displayName": "", "locationType": "default", "uniqueIdType": "unknown",
                 "address": {}, "coordinates": {}}
     shaped = {"displayName": name, "locationType": value.get("locationType", "default"),
@@ -82,6 +82,19 @@ def _online_meeting(fields, core):
     return {"joinUrl": f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{core[:24]}"}
 
 
+_STAMPS = {}
+
+
+def _stamp(value):
+    """timezones.timestamp, remembered: many events share creation times (seeding, clock)."""
+    text = _STAMPS.get(value)
+    if text is None:
+        if len(_STAMPS) > 4096:
+            _STAMPS.clear()
+        text = _STAMPS[value] = timezones.timestamp(value)
+    return text
+
+
 def _point(value, options, floating):
     return timezones.graph_datetime(value, options.tz, floating=floating)
 
@@ -94,8 +107,8 @@ def _common(fields, *, ident, change_key, created, modified, ical, kind, master_
     shaped = {
         "@odata.etag": etag(change_key),
         "id": ident,
-        "createdDateTime": timezones.timestamp(created),
-        "lastModifiedDateTime": timezones.timestamp(modified),
+        "createdDateTime": _stamp(created),
+        "lastModifiedDateTime": _stamp(modified),
         "changeKey": change_key,
         "categories": list(fields.get("categories", [])),
         "transactionId": fields.get("transactionId"),
@@ -106,7 +119,7 @@ def _common(fields, *, ident, change_key, created, modified, ical, kind, master_
         "isReminderOn": fields["isReminderOn"],
         "hasAttachments": False,
         "subject": fields.get("subject") or "",
-        "bodyPreview": _SPACE.sub(" ", text_of(body)).strip()[:255],
+        "bodyPreview": _SPACE.sub(" ", text_of(body)).strip()[:255] if body["content"] else "",
         "importance": fields["importance"],
         "sensitivity": fields["sensitivity"],
         "isAllDay": floating,

@@ -7,7 +7,7 @@ Outlook semantics kept here:
 - relative patterns with several daysOfWeek take the index-th day matching any of them.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateutil import rrule
 
@@ -88,7 +88,7 @@ def _normalize_range(span):
 
 def _date(value, name):
     try:
-        return datetime.strptime(str(value), "%Y-%m-%d").date()
+        return date.fromisoformat(str(value)[:10])
     except ValueError as exc:
         raise _invalid(f"{name} must be a date such as 2025-01-31.") from exc
 

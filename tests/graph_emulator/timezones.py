@@ -124,7 +124,7 @@ def graph_datetime(value_utc, tz_name, floating=False):
 
     Floating values (all-day events) keep their wall time whatever zone is asked for.
     """
-    local = value_utc if floating else value_utc.astimezone(zone(tz_name))
+    local = value_utc if floating or tz_name == "UTC" else value_utc.astimezone(zone(tz_name))
     text = local.replace(tzinfo=None).isoformat(timespec="microseconds")
     return {"dateTime": text + "0", "timeZone": tz_name}
 

@@ -1,0 +1,74 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+HISTORY_DAYS = 90  # default; system parameter outlook_calendar_sync.history_days
+
+COUNT_FIELDS = ("created_in_odoo", "updated_in_odoo", "deleted_in_odoo", "created_in_outlook",
+                "updated_in_outlook", "deleted_in_outlook", "matched", "answered_in_outlook")
+
+
+class OutlookSyncRun(models.Model):
+    """One synchronization of one account: what moved, what clashed, what failed and why."""
+
+    _name = "outlook.sync.run"
+    _description = "Outlook Synchronization"
+    _order = "started_at desc, id desc"
+    _rec_name = "started_at"
+
+    account_id = fields.Many2one("outlook.account", required=True, ondelete="cascade",
+                                 index=True)
+    user_id = fields.Many2one(related="account_id.user_id", store=True, index=True)
+    trigger = fields.Selection(
+        [("button", "Outlook button"), ("cron", "Scheduled"), ("notification", "Outlook change"),
+         ("reset", "Reset Account"), ("manual", "Manual"), ("test", "Test")],
+        required=True, default="manual")
+    started_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    ended_at = fields.Datetime()
+    state = fields.Selection([("running", "Running"), ("done", "Done"),
+                              ("partial", "Done with errors"), ("failed", "Failed")],
+                             default="running", required=True)
+    full_listing = fields.Boolean(help="Outlook listed every event (first sync or a resync).")
+    pulled = fields.Integer("Read from Outlook")
+    created_in_odoo = fields.Integer()
+    updated_in_odoo = fields.Integer()
+    deleted_in_odoo = fields.Integer()
+    created_in_outlook = fields.Integer()
+    updated_in_outlook = fields.Integer()
+    deleted_in_outlook = fields.Integer()
+    matched = fields.Integer(help="Outlook events found already in Odoo, linked instead of "
+                                  "created again.")
+    answered_in_outlook = fields.Integer()
+    conflict_count = fields.Integer("Conflicts")
+    conflicts = fields.Text("Conflict Details", help="Events changed on both sides, and whose change was kept.")
+    error_count = fields.Integer("Errors")
+    error_code = fields.Char(help="Microsoft's error code, when Microsoft gave one.")
+    errors = fields.Text("Error Details", help="What failed, and what to do about it.")
+
+    def _finish(self, report=None, error=None):
+        """Record how the run ended (report: engine SyncReport; error: what stopped it)."""
+        values = {"ended_at": fields.Datetime.now()}
+        if report is not None:
+            values.update({name: report.counts.get(name, 0) for name in COUNT_FIELDS})
+            values.update(
+                full_listing=report.full, pulled=report.pulled,
+                conflict_count=len(report.conflicts),
+                conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
+                error_count=len(report.errors),
+                errors="\n".join(f"{e.subject}: {e.message}" if e.subject else e.message
+                                 for e in report.errors) or False,
+                error_code=next((e.code for e in report.errors if e.code), False),
+                state="partial" if report.errors else "done",
+            )
+        if error is not None:
+            values.update(state="failed", error_count=values.get("error_count", 0) + 1,
+                          error_code=getattr(error, "code", None) or False,
+                          errors=getattr(error, "user_message", None) or str(error))
+        self.sudo().write(values)
+
+    @api.model
+    def _cron_prune(self):
+        days = int(self.env["ir.config_parameter"].sudo().get_param(
+            "outlook_calendar_sync.history_days", HISTORY_DAYS))
+        limit = fields.Datetime.now() - timedelta(days=max(days, 1))
+        self.sudo().search([("started_at", "<", limit)]).unlink()
