@@ -52,6 +52,9 @@ class SyncSettings:
     window_start: datetime  # aware UTC
     window_end: datetime
     allow_mass_deletion: bool = False
+    # After a reset keeping only new events (aware UTC): an event without link that nobody
+    # changed since then is left out, on both sides. See engine/reset.py.
+    only_changed_since: datetime | None = None
 
 
 @dataclass
@@ -151,10 +154,13 @@ class SyncRun:
         links = self.store.links_by_remote(state.remote_id for state in states)
         local = self.store.pending_changes([link.local_id for link in links.values()])
         unknown_uids = {s.ical_uid for s in states if s.remote_id not in links and s.ical_uid}
+        known_uids = self.store.local_by_ical_uid(unknown_uids)
+        states = [s for s in states if not self._left_out(
+            s.remote_id in links or s.ical_uid in known_uids, s.modified_at)]
         actions = plan(
             links.values(), local, states,
             direction=self.settings.direction, policy=self.settings.policy,
-            local_by_ical_uid=self.store.local_by_ical_uid(unknown_uids),
+            local_by_ical_uid=known_uids,
             allow_mass_deletion=self.settings.allow_mass_deletion,
         )
         self._carry_out(actions, remote_values)
@@ -204,8 +210,9 @@ class SyncRun:
         if not local:
             return
         links = self.store.links_by_local(state.local_id for state in local)
+        kept = [s for s in local if not self._left_out(s.local_id in links, s.modified_at)]
         actions = plan(
-            links.values(), local, [], direction=self.settings.direction,
+            links.values(), kept, [], direction=self.settings.direction,
             policy=self.settings.policy,
             allow_mass_deletion=self.settings.allow_mass_deletion,
         )
@@ -213,6 +220,13 @@ class SyncRun:
         self._push_queued()
         self.store.done_changes([state.local_id for state in local])
         self.store.checkpoint()
+
+    def _left_out(self, linked, modified_at):
+        """After a reset keeping only new events, an event without link that nobody changed
+        since the reset is created on neither side. Linked events and copies matched by
+        iCalUId always go on: linking creates nothing."""
+        since = self.settings.only_changed_since
+        return bool(since and not linked and modified_at and modified_at < since)
 
     def _push_answers(self):
         """The user's own answers to invitations (accept, decline, maybe) go to Outlook,
@@ -387,13 +401,13 @@ class SyncRun:
         known = self.store.links_by_remote(item["id"] for item in instances)
         matched = set()
         for item in instances:
-            start = _instance_start(item, all_day)
-            local_id = occurrences.get(start)
+            link = known.get(item["id"])
+            # Linked instances keep their Odoo event even when an exception moved it.
+            local_id = link.local_id if link else occurrences.get(_instance_start(item, all_day))
             if local_id is None or local_id == master_link.local_id:
                 continue  # Odoo's first occurrence is the series itself, linked to the master
             matched.add(local_id)
             if item["id"] in remote_values and item.get("type") == "exception":
-                link = known.get(item["id"])
                 if not link or link.change_key != item.get("changeKey"):
                     self.store.update_local(local_id, remote_values[item["id"]][1])
             self.store.save_link(self._link_for(local_id, item),

@@ -15,6 +15,8 @@ class CalendarAttendee(models.Model):
 
         Only invitees answer: the organizer's own attendance is not an answer in Outlook.
         """
+        self.flush_recordset(["partner_id", "event_id", "state"])
+        self.env["outlook.account"].flush_model(["user_id", "state"])
         self.env.cr.execute(
             """SELECT a.id, att.event_id FROM calendar_attendee att
                  JOIN res_users u ON u.partner_id = att.partner_id

@@ -60,6 +60,8 @@ class CalendarEvent(models.Model):
         """
         if not self or self.env.context.get("outlook_sync_account"):
             return
+        self.flush_recordset(["user_id"])
+        self.env["outlook.account"].flush_model(["user_id", "state"])
         self.env.cr.execute(
             "SELECT e.id, a.id FROM calendar_event e "
             "JOIN outlook_account a ON a.user_id = e.user_id AND a.state != 'disconnected' "
@@ -122,7 +124,6 @@ class CalendarEvent(models.Model):
             "show_as": values.show_as,
             "privacy": values.privacy or False,
             "videocall_location": values.online_meeting_url or False,
-            "event_tz": values.timezone if values.timezone != "UTC" else False,
             "alarm_ids": [fields.Command.set(self._outlook_alarms(values.reminder_minutes).ids)],
         }
         if values.all_day:
@@ -137,9 +138,9 @@ class CalendarEvent(models.Model):
             partners.append(organizer_user.partner_id)
         vals["partner_ids"] = [fields.Command.set(sorted({p.id for p in partners}))]
         if values.recurrence:
-            start = values.start if values.all_day else values.start
+            # event_tz is one of Odoo's recurrence fields: it is written with the rule only.
             vals.update(recurrency=True, **odoo_recurrence_values(
-                values.recurrence, start, values.timezone))
+                values.recurrence, values.start, values.timezone))
         return vals
 
     @api.model

@@ -191,6 +191,7 @@ class OutlookAccount(models.Model):
 
     def _queue_existing_events(self, window_end):
         """On the first sync, queue the user's upcoming Odoo events for Outlook."""
+        self.env["calendar.event"].flush_model(["user_id", "active", "start", "stop"])
         self.env.cr.execute(
             "SELECT id FROM calendar_event WHERE user_id = %s AND active AND stop >= %s "
             "AND start <= %s", [self.user_id.id, fields.Datetime.now(), window_end])
@@ -211,6 +212,7 @@ class OutlookAccount(models.Model):
         if read_settings(self.env).paused:
             return
         commit = not self.env.context.get("outlook_no_commit")
+        self.flush_model(["state", "last_sync"])
         self.env.cr.execute("SELECT id FROM outlook_account WHERE state IN ('connected', 'error') "
                             "ORDER BY last_sync NULLS FIRST, id")
         for account_id in [row[0] for row in self.env.cr.fetchall()]:
@@ -262,6 +264,7 @@ class OutlookAccount(models.Model):
         """How many events the first sync will send to Outlook, and how many attendee
         invitations Outlook will mail for them (past events are never sent)."""
         _window_start, window_end = settings.window()
+        self.env.flush_all()
         self.env.cr.execute(
             """SELECT count(DISTINCT e.id),
                       count(a.id) FILTER (WHERE a.partner_id != u.partner_id

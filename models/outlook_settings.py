@@ -53,8 +53,9 @@ class OutlookSettings:
 
 
 def _int(value, default):
+    """A number from a system parameter; unset (False) or unreadable gives the default."""
     try:
-        return int(value)
+        return int(value) if value not in (None, False, "") else default
     except (TypeError, ValueError):
         return default
 

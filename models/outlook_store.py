@@ -81,6 +81,7 @@ class OdooStore:
             self.cr.execute(
                 "UPDATE calendar_event SET outlook_ical_uid = %s "
                 "WHERE id = %s AND outlook_ical_uid IS NULL", [link.ical_uid, link.local_id])
+            self.events.browse(link.local_id).invalidate_recordset(["outlook_ical_uid"])
 
     def drop_link(self, link):
         self.cr.execute("DELETE FROM outlook_event_link WHERE account_id = %s AND graph_id = %s",
@@ -90,6 +91,7 @@ class OdooStore:
         ical_uids = [uid for uid in ical_uids if uid]
         if not ical_uids:
             return {}
+        self.events.flush_model(["outlook_ical_uid", "active"])
         self.cr.execute(
             "SELECT outlook_ical_uid, id FROM calendar_event "
             "WHERE outlook_ical_uid = ANY(%s) AND active", [ical_uids])
@@ -150,6 +152,7 @@ class OdooStore:
 
     def pending_answers(self):
         """This user's answers, changed in Odoo, to invitations linked in their mailbox."""
+        self.env["calendar.attendee"].flush_model(["state", "partner_id", "event_id"])
         self.cr.execute(
             """SELECT l.local_id, l.graph_id, l.ical_uid, l.change_key, l.synced_hash, a.state
                  FROM outlook_outbox o
@@ -189,10 +192,19 @@ class OdooStore:
             if organizer != self.user:
                 vals["partner_ids"].append(fields.Command.link(self.user.partner_id.id))
             vals_list.append(vals)
-        created = self.events.create(vals_list)
-        for event, (_item, values) in zip(created, items, strict=True):
-            self._set_answers(event, values)
-        return created.ids
+        # Odoo creates recurring events after the others, whatever the order given: create
+        # the single events together and each series apart, so ids match their items.
+        singles = [i for i, vals in enumerate(vals_list) if not vals.get("recurrency")]
+        ids = [None] * len(vals_list)
+        created = self.events.create([vals_list[i] for i in singles])
+        for index, event in zip(singles, created, strict=True):
+            ids[index] = event.id
+        for index, vals in enumerate(vals_list):
+            if ids[index] is None:
+                ids[index] = self.events.create(vals).id
+        for local_id, (_item, values) in zip(ids, items, strict=True):
+            self._set_answers(self.events.browse(local_id), values)
+        return ids
 
     def update_local(self, local_id, values):
         event = self.events.browse(local_id)
@@ -227,6 +239,10 @@ class OdooStore:
         }
 
     def checkpoint(self):
+        # Links and the outbox are written in SQL: the ORM's cached view of them is stale.
+        self.env["outlook.event.link"].invalidate_model()
+        self.env["outlook.outbox"].invalidate_model()
+        self.events.invalidate_model(["outlook_link_ids", "outlook_ical_uid"])
         if self.commit:
             self.cr.commit()
 
@@ -238,6 +254,7 @@ class OdooStore:
         Partner = self.env["res.partner"].sudo()
         found = {}
         if wanted:
+            Partner.flush_model(["email", "active"])
             self.cr.execute("SELECT lower(email), min(id) FROM res_partner "
                             "WHERE lower(email) = ANY(%s) AND active GROUP BY lower(email)",
                             [list(wanted)])
@@ -257,6 +274,8 @@ class OdooStore:
             result[mailbox] = self.user
         others = emails - set(result)
         if others:
+            self.env["res.users"].flush_model(["active", "share", "partner_id"])
+            self.env["res.partner"].flush_model(["email"])
             self.cr.execute(
                 "SELECT lower(p.email), min(u.id) FROM res_users u "
                 "JOIN res_partner p ON p.id = u.partner_id "

@@ -40,7 +40,8 @@ class OutlookSyncRun(models.Model):
                                   "created again.")
     answered_in_outlook = fields.Integer()
     conflict_count = fields.Integer("Conflicts")
-    conflicts = fields.Text("Conflict Details", help="Events changed on both sides, and whose change was kept.")
+    conflicts = fields.Text("Conflict Details",
+                            help="Events changed on both sides, and whose change was kept.")
     error_count = fields.Integer("Errors")
     error_code = fields.Char(help="Microsoft's error code, when Microsoft gave one.")
     errors = fields.Text("Error Details", help="What failed, and what to do about it.")

@@ -106,7 +106,7 @@ def prepare_database(source, conf, emulator, ca_file, secret):
                             "-i" if not exists else "-u", ADDON)
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     script = ROOT / "scripts" / "demo_database.py"
-    cmd, env = odoo_command(source, conf, "shell", "-d", DB_NAME, "--no-http")
+    cmd, env = odoo_command(source, conf, "-d", DB_NAME, "--no-http", command="shell")
     env.update(OCS_DEMO_GRAPH=emulator.graph_url, OCS_DEMO_AUTHORITY=emulator.https_url,
                OCS_DEMO_CA=str(ca_file), OCS_DEMO_CLIENT_ID=CLIENT_ID,
                OCS_DEMO_CLIENT_SECRET=secret, OCS_DEMO_BASE_URL=f"http://127.0.0.1:{ODOO_PORT}",

@@ -88,7 +88,9 @@ def write_config(source, http_port, db_name=None):
     return conf
 
 
-def odoo_command(source, conf, *args):
-    """The command line that runs Odoo from `source` with the project's virtualenv."""
+def odoo_command(source, conf, *args, command=None):
+    """The command line that runs Odoo (or one of its commands, e.g. "shell") from `source`
+    with the project's virtualenv."""
     env = dict(os.environ, PYTHONPATH=str(source), TZ="UTC")
-    return [sys.executable, "-m", "odoo", "-c", str(conf), *args], env
+    head = [sys.executable, "-m", "odoo", *([command] if command else [])]
+    return [*head, "-c", str(conf), *args], env

@@ -44,7 +44,7 @@ class GraphUser:
 
 @pytest.fixture(scope="session")
 def _emulator_server():
-    emulator = GraphEmulator(seed=0).start()
+    emulator = GraphEmulator(seed=0).start(port=0)
     yield emulator
     emulator.stop()
 

@@ -111,7 +111,7 @@ def _failed_dependency(app, failed):
 
 
 def _shape(ident, answer):
-    headers = {k: v for k, v in answer.headers.items()}
+    headers = dict(answer.headers)
     shaped = {"id": ident, "status": answer.status, "headers": headers}
     if answer.body:
         content_type = headers.get("Content-Type", "")

@@ -16,6 +16,8 @@ from datetime import datetime
 from . import calendar_actions, calendar_store, seeding, subscriptions, todo
 from .app import GraphApp
 from .change_log import TokenRegistry
+from .counters import Counters
+from .errors import GraphError
 from .event_model import Mailbox
 from .event_render import RenderOptions, render_event, render_instance
 from .html_view import overview_page
@@ -188,7 +190,7 @@ class GraphEmulator:
         with self.state.lock:
             try:
                 event, instance = calendar_store.resolve(self._mailbox(email), id)
-            except Exception:
+            except GraphError:
                 return None
             return _render(event, instance)
 
@@ -221,7 +223,7 @@ class GraphEmulator:
 
     def reset_counters(self):
         with self.state.lock:
-            self.state.counters.__init__()
+            self.state.counters = Counters()
 
     def reset(self):
         """Back to empty: no app, mailbox, token, subscription, fault or count."""

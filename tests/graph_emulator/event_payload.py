@@ -4,7 +4,7 @@ Unknown properties are refused like Graph's OData reader does; read-only propert
 clients often echo back (id, changeKey, ...) are ignored.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, time
 
 from . import recurrence_expansion, timezones
 from .errors import GraphError
@@ -194,8 +194,5 @@ def _read_point(payload, name, current, all_day):
 
 
 def _not_midnight(value):
-    return value.time() != value.replace(hour=0, minute=0, second=0, microsecond=0).time()
+    return value.time() != time.min
 
-
-def duration(start, end):
-    return max(end - start, timedelta(0))

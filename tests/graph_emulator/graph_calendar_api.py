@@ -5,6 +5,7 @@ import re
 from . import calendar_actions, calendar_delta, calendar_store, preferences, timezones
 from .errors import GraphError, bad_request
 from .event_render import render_event, render_instance
+from .gc_pause import paused_collection
 from .graph_common import applied_header, caller, context_url, paged, prefs, render_options
 from .http_messages import Response, url_with_query
 
@@ -171,7 +172,8 @@ class CalendarApi:
         round_state = self._delta_state(request, mailbox)
         wanted = prefs(request)
         size = preferences.page_size(wanted, DEFAULT_DELTA_PAGE)
-        items, following = calendar_delta.read_page(mailbox, round_state, size, options)
+        with paused_collection():
+            items, following = calendar_delta.read_page(mailbox, round_state, size, options)
         body = {"@odata.context": context_url(request, "Collection(event)"), "value": items}
         if following is not None:
             token = mailbox.tokens.issue(following)
@@ -184,7 +186,8 @@ class CalendarApi:
         applied = ["odata.track-changes", *applied]
         if "odata.maxpagesize" in wanted:
             applied.append(f"odata.maxpagesize={size}")
-        return Response.json(200, body, applied_header(applied))
+        with paused_collection():
+            return Response.json(200, body, applied_header(applied))
 
     def _delta_state(self, request, mailbox):
         token = request.query.get("$skiptoken") or request.query.get("$deltatoken")

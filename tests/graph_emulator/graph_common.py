@@ -44,8 +44,8 @@ def paged(request, items, default_size, context, applied=()):
     """A collection page with $top/$skip (or Prefer: odata.maxpagesize) and a nextLink."""
     wanted = prefs(request)
     size = preferences.page_size(wanted, default_size, request.query)
-    skip = int(request.query.get("$skip", "0") or 0) if request.query.get(
-        "$skip", "0").isdigit() else 0
+    skip_text = request.query.get("$skip", "0")
+    skip = int(skip_text) if skip_text.isdigit() else 0
     page = items[skip:skip + size]
     body = {"@odata.context": context_url(request, context), "value": page}
     if skip + size < len(items):

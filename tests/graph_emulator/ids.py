@@ -47,9 +47,6 @@ class IdFactory:
         raw = self._digest(label) + self._digest(label)
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")[:length]
 
-    def hex(self, label, length=32):
-        return self._digest(label).hex().upper()[:length]
-
 
 def event_id(core, immutable=False, original_start=None):
     body = core

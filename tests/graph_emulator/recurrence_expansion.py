@@ -125,13 +125,6 @@ def first_start(rule):
     return next(iter(rule), None)
 
 
-def last_start(rule, recurrence):
-    """The last local start of a bounded series, None when the series has no end."""
-    if recurrence["range"]["type"] == "noEnd":
-        return None
-    return rule[-1] if rule.count() else None
-
-
 def starts_between(rule, after, before):
     """Local starts s with after <= s <= before (naive local datetimes)."""
     return rule.between(after - timedelta(seconds=1), before + timedelta(seconds=1), inc=True)

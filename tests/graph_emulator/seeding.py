@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from . import calendar_store, meetings, recurrence_expansion
 from .event_model import Event
+from .gc_pause import paused_collection
 
 DEFAULT_MIX = {"single": 0.7, "allday": 0.1, "weekly": 0.1, "attendees": 0.1}
 DAYS = recurrence_expansion.DAYS
@@ -17,13 +18,14 @@ def seed(state, mailbox, count, mix=None, start=None, span_days=365):
     kinds, weights = list(mix), list(mix.values())
     rng = random.Random(f"{state.seed}|{mailbox.email}|{count}|{state.created_no}")
     first_day = _first_day(state, start)
-    for number in range(1, count + 1):
-        kind = rng.choices(kinds, weights)[0]
-        day = first_day + timedelta(days=rng.randrange(span_days))
-        event = _event(state, mailbox, kind, day, rng, number)
-        calendar_store.insert(state, mailbox, event)
-        if kind == "attendees":
-            meetings.announce_new(state, mailbox, event, count_mail=False)
+    with paused_collection():
+        for number in range(1, count + 1):
+            kind = rng.choices(kinds, weights)[0]
+            day = first_day + timedelta(days=rng.randrange(span_days))
+            event = _event(state, mailbox, kind, day, rng, number)
+            calendar_store.insert(state, mailbox, event)
+            if kind == "attendees":
+                meetings.announce_new(state, mailbox, event, count_mail=False)
     return count
 
 

@@ -125,14 +125,14 @@ def graph_datetime(value_utc, tz_name, floating=False):
     Floating values (all-day events) keep their wall time whatever zone is asked for.
     """
     local = value_utc if floating or tz_name == "UTC" else value_utc.astimezone(zone(tz_name))
-    text = local.replace(tzinfo=None).isoformat(timespec="microseconds")
-    return {"dateTime": text + "0", "timeZone": tz_name}
+    # isoformat() of an aware value ends with its offset: keep the 26 wall-clock characters.
+    return {"dateTime": local.isoformat(timespec="microseconds")[:26] + "0",
+            "timeZone": tz_name}
 
 
 def timestamp(value_utc):
     """DateTimeOffset as Graph writes createdDateTime: '2017-04-15T03:00:50.7579581Z'."""
-    text = value_utc.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
-    return text + "0Z"
+    return value_utc.astimezone(UTC).isoformat(timespec="microseconds")[:26] + "0Z"
 
 
 def short_timestamp(value_utc):

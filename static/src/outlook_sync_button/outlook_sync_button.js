@@ -11,6 +11,8 @@ import { useService } from "@web/core/utils/hooks";
 import { syncSummary } from "./sync_summary";
 
 const MODEL = "outlook.account";
+// Set in this tab while the user is away at Microsoft's sign-in page.
+const SIGNING_IN_KEY = "outlook_calendar_sync.signing_in";
 
 /**
  * The Outlook button of the calendar view: shows where the current user's sync stands and
@@ -37,19 +39,17 @@ export class OutlookSyncButton extends Component {
 
     async loadStatus() {
         this.state.status = await this.orm.silent.call(MODEL, "button_status", []);
-        if (this.justSignedIn) {
-            // Back from Microsoft's sign-in page: bring Outlook's events in right away.
+        const backFromSignIn = browser.sessionStorage.getItem(SIGNING_IN_KEY);
+        browser.sessionStorage.removeItem(SIGNING_IN_KEY);
+        // Back from Microsoft's sign-in page (or connected by some other way and never
+        // synchronized): bring Outlook's events in right away.
+        if (this.status.state === "connected" && (backFromSignIn || !this.status.last_sync)) {
             await this.syncNow();
         }
     }
 
     get status() {
         return this.state.status || { state: "loading" };
-    }
-
-    /** Connected and never synchronized: the user has just come back from signing in. */
-    get justSignedIn() {
-        return this.status.state === "connected" && !this.status.last_sync;
     }
 
     get hasMenu() {
@@ -171,6 +171,7 @@ export class OutlookSyncButton extends Component {
         const returnUrl = here.pathname + here.search + here.hash;
         try {
             const { url } = await this.orm.call(MODEL, "button_connect", [returnUrl]);
+            browser.sessionStorage.setItem(SIGNING_IN_KEY, "1");
             browser.location.assign(url);
         } catch (error) {
             this.state.busy = false;
@@ -194,10 +195,24 @@ export class OutlookSyncButton extends Component {
 
     notifyResult(status) {
         if (status.state === "error") {
-            this.notification.add(status.last_error || _t("The synchronization failed."), {
-                title: _t("Outlook synchronization failed"),
-                type: "danger",
-            });
+            const close = this.notification.add(
+                status.last_error || _t("The synchronization failed."),
+                {
+                    title: _t("Outlook synchronization failed"),
+                    type: "danger",
+                    sticky: true,
+                    // Most lasting failures are an expired or withdrawn sign-in.
+                    buttons: [
+                        {
+                            name: _t("Reconnect"),
+                            onClick: () => {
+                                close();
+                                this.goToSignIn();
+                            },
+                        },
+                    ],
+                }
+            );
         } else if (status.report) {
             this.notification.add(syncSummary(status.report), {
                 title: _t("Synchronized with Outlook"),

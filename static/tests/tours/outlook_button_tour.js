@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 
-const BUTTON = ".o_outlook_sync .o_outlook_sync_button";
+const BUTTON = ".o_outlook_sync_button";
 
 /** Tomorrow's date as the calendar writes it in its data-date attributes (browser's time). */
 function tomorrow() {
@@ -74,6 +74,51 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_connect", {
         },
         {
             trigger: ".o_outlook_sync[data-state='connected']",
+        },
+    ],
+});
+
+// The user withdrew Odoo's access at Microsoft: the next synchronization fails, the button
+// turns red with the reason, and reconnecting from the error fixes it.
+registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
+    url: "/odoo/calendar",
+    steps: () => [
+        {
+            content: "Synchronize now",
+            trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button",
+            run: "click",
+        },
+        {
+            content: "The failure is reported with what to do",
+            trigger:
+                ".o_notification:contains('Outlook synchronization failed'):contains('Reconnect your Outlook calendar')",
+        },
+        {
+            content: "The button is red and its tooltip gives the reason",
+            trigger:
+                ".o_outlook_sync[data-state='error'] .o_outlook_sync_button[title*='Reconnect your Outlook calendar'] .fa-exclamation-triangle",
+        },
+        {
+            trigger: ".o_outlook_sync .o_outlook_sync_toggle",
+            run: "click",
+        },
+        {
+            content: "The Outlook menu shows the reason too, and a way to reconnect",
+            trigger:
+                ".o_outlook_sync_menu:has(.o_outlook_sync_reconnect) .o_outlook_sync_error:contains('Reconnect your Outlook calendar')",
+        },
+        {
+            content: "Reconnect from the notification",
+            trigger: ".o_notification button:contains('Reconnect')",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Back from Microsoft, the synchronization runs again and succeeds",
+            trigger: ".o_notification:contains('Synchronized with Outlook'):contains('From Outlook: 1 new')",
+        },
+        {
+            trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button .fa-check",
         },
     ],
 });
