@@ -5,4 +5,4 @@ try:
 except ImportError:
     pass
 else:
-    from . import controllers, models
+    from . import controllers, models, wizard

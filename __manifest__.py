@@ -20,6 +20,8 @@ no duplicated events, no invitation storm on the first sync, and every failure v
         "views/outlook_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
+        "views/outlook_sync_run_views.xml",
+        "wizard/reset_account_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

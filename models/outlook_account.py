@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from datetime import UTC
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as odoo_hmac
 
@@ -181,10 +181,12 @@ class OutlookAccount(models.Model):
         if not self.first_sync_at:
             self.first_sync_at = fields.Datetime.now()
             self._queue_existing_events(window_end)
+            self._queue_past_events_after_reset(window_start, window_end)
         store = OdooStore(self, window_start=window_start, commit=commit)
         run = SyncRun(client, store, SyncSettings(
             settings.direction, settings.policy,
             window_start.replace(tzinfo=UTC), window_end.replace(tzinfo=UTC),
+            only_changed_since=self._only_changed_since(),
         ), account_key=f"{self.env.cr.dbname}/{self.id}/{self.mailbox or ''}",
             owner_email=self.mailbox or "")
         return sign_in, run.run(self.delta_link or None)
@@ -309,3 +311,111 @@ class OutlookAccount(models.Model):
     def button_resume(self):
         self.for_user(self.env.user).action_resume()
         return self.button_status()
+
+    # -- reset --------------------------------------------------------------------------------
+    # What Reset Account (wizard/reset_account.py), "Sync now" and the administrators' views
+    # need from the account.
+
+    reset_next_sync = fields.Selection(
+        [("new", "Synchronize only new events"), ("all", "Synchronize all existing events")],
+        string="Next Synchronization After Reset", readonly=True, copy=False,
+        help="What the last Reset Account chose for the synchronizations that follow it.")
+    reset_at = fields.Datetime("Last Reset", readonly=True, copy=False)
+
+    def action_sync_now(self):
+        """Synchronize now: the user for their own account, administrators for anyone's."""
+        self.ensure_one()
+        self.check_access("read")
+        report = self._sync(trigger="button",
+                            commit=not self.env.context.get("outlook_no_commit"))
+        title, message, kind = self._sync_now_outcome(report)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind,
+                       "sticky": kind != "success",
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    def _sync_now_outcome(self, report):
+        """(title, message, notification type) telling what "Sync now" did."""
+        name = self.user_id.name
+        if report is not None:
+            counts = report.counts
+            message = _("Changes from Outlook: %(into_odoo)s. Changes sent to Outlook: "
+                        "%(into_outlook)s.",
+                        into_odoo=sum(counts.get(k, 0) for k in (
+                            "created_in_odoo", "updated_in_odoo", "deleted_in_odoo")),
+                        into_outlook=sum(counts.get(k, 0) for k in (
+                            "created_in_outlook", "updated_in_outlook", "deleted_in_outlook")))
+            if report.errors:
+                return (_("Synchronized with errors"), _(
+                    "%(summary)s %(count)s events could not be synchronized: open the Sync "
+                    "History to see why and what to do.",
+                    summary=message, count=len(report.errors)), "warning")
+            return _("Synchronized"), message, "success"
+        settings = read_settings(self.env)
+        if not settings.configured:
+            message = _("Outlook synchronization is not configured: enter the Client ID and "
+                        "Client Secret in Calendar settings.")
+        elif settings.paused:
+            message = _("Synchronization is paused for everyone: untick Pause All "
+                        "Synchronization in Calendar settings to resume it.")
+        elif self.state == "disconnected":
+            message = _("%(user)s has not connected an Outlook calendar: they connect it with "
+                        "the Outlook button in Calendar.", user=name)
+        elif self.state == "paused":
+            message = _("%(user)s paused their synchronization: they resume it with the "
+                        "Outlook button in Calendar.", user=name)
+        else:
+            return _("Synchronization failed"), self.last_error or "", "danger"
+        return _("Nothing was synchronized"), message, "warning"
+
+    def action_reset_account(self):
+        """Open Reset Account for this account."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(_("Only administrators can reset an Outlook account."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reset Account"),
+            "res_model": "outlook.account.reset",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
+    def _forget_connection(self, next_sync):
+        """Disconnect after a reset: the next connection starts as a first synchronization.
+
+        Links and queued changes go (the Graph ids of one mailbox mean nothing to the next),
+        events keep their iCalUId so that copies still in Outlook are found again.
+        """
+        self.ensure_one()
+        account = self.sudo()
+        self.env["outlook.event.link"].sudo().search([("account_id", "=", account.id)]).unlink()
+        self.env["outlook.outbox"].sudo().search([("account_id", "=", account.id)]).unlink()
+        account.write({
+            "token_cache": False, "sign_in_flow": False, "delta_link": False,
+            "state": "disconnected", "mailbox": False, "first_sync_at": False,
+            "last_error": False, "reset_next_sync": next_sync, "reset_at": self.env.cr.now(),
+        })
+
+    def _queue_past_events_after_reset(self, window_start, window_end):
+        """First sync after a reset asking for all existing events: the user's past events
+        of the synchronized window go to Outlook too (a first sync sends upcoming ones)."""
+        if self.reset_next_sync != "all":
+            return
+        self.first_sync_at = window_start  # events ended before it are never sent
+        self.env["calendar.event"].flush_model(["user_id", "active", "start", "stop"])
+        self.env.cr.execute(
+            "SELECT id FROM calendar_event WHERE user_id = %s AND active AND stop >= %s "
+            "AND start <= %s", [self.user_id.id, window_start, window_end])
+        self.env["outlook.outbox"].enqueue([(self.id, row[0]) for row in self.env.cr.fetchall()])
+
+    def _only_changed_since(self):
+        """After a reset keeping only new events: events nobody changed since stay out."""
+        if self.reset_next_sync != "new" or not self.reset_at:
+            return None
+        # To the second, as Outlook gives its times: a change right after the reset goes on.
+        return self.reset_at.replace(microsecond=0, tzinfo=UTC)

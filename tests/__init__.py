@@ -6,4 +6,12 @@ try:
 except ImportError:
     pass
 else:
-    from . import test_install, test_outlook_button_tour, test_sign_in, test_sync
+    from . import (
+        test_install,
+        test_neutralize,
+        test_outlook_button_tour,
+        test_reset_account,
+        test_sign_in,
+        test_sync,
+        test_sync_history,
+    )

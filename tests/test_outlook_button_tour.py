@@ -109,3 +109,11 @@ class TestOutlookButtonTour(EmulatorRequestsMixin, HttpCase):
         self.assertEqual(
             self.env["calendar.event"].search_count([("name", "=", "Budget review")]), 1,
             "the synchronization after reconnecting brought the new Outlook event")
+
+    def test_pause_by_the_administrator_is_explained(self):
+        emulator = self._start_emulator()
+        account = self.env["outlook.account"].for_user(self._dana())
+        sign_in(account, emulator, MAILBOX)
+        self.env["ir.config_parameter"].sudo().set_param("outlook_calendar_sync.paused", True)
+
+        self.start_tour("/odoo/calendar", "outlook_calendar_sync_paused_by_admin", login="dana")

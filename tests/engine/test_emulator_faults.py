@@ -92,3 +92,20 @@ def test_faults_never_touch_the_control_routes(emulator):
 def test_unknown_fault_kind_is_refused(emulator):
     with pytest.raises(ValueError):
         emulator.add_fault("GET", "/v1.0/me", "explode")
+
+
+def test_mangle_sends_a_malformed_payload_for_the_chosen_event_only(mailbox, emulator):
+    mailbox.post("/me/events", json=event("Broken"))
+    mailbox.post("/me/events", json=event("Fine"))
+    emulator.add_fault("GET", "/v1.0/me/events", "mangle", subject="Broken",
+                       replace={"start": {"dateTime": "not a time"}})
+    listed = {e["subject"]: e for e in mailbox.get("/me/events").json()["value"]}
+    assert listed["Broken"]["start"] == {"dateTime": "not a time"}
+    assert listed["Fine"]["start"]["dateTime"].startswith("2025-01-02T09:00:00")
+    stored = {e["subject"]: e for e in mailbox.get("/me/events").json()["value"]}
+    assert stored["Broken"]["start"]["dateTime"].startswith("2025-01-02T09:00:00")
+
+
+def test_mangle_needs_the_properties_to_write(emulator):
+    with pytest.raises(ValueError, match="replace"):
+        emulator.add_fault("GET", "/v1.0/me/events", "mangle")

@@ -188,8 +188,9 @@ def test_an_expired_delta_link_resyncs_without_duplicates(outlook):
 
 def test_a_malformed_event_is_reported_and_the_others_still_arrive(outlook):
     outlook.create_event(OWNER, graph_event("Fine", NOW + timedelta(days=1)))
-    broken = outlook.create_event(OWNER, graph_event("Broken", NOW + timedelta(days=2)))
-    outlook.corrupt_event(OWNER, broken["id"], {"start": {"dateTime": "not a time"}})
+    outlook.create_event(OWNER, graph_event("Broken", NOW + timedelta(days=2)))
+    outlook.add_fault("GET", "/v1.0/me/calendarView/delta", kind="mangle", subject="Broken",
+                      replace={"start": {"dateTime": "not a time", "timeZone": "UTC"}})
     store = MemoryStore()
     report = sync(outlook, store)
     assert subjects(store) == ["Fine"]

@@ -1,5 +1,6 @@
 """The request pipeline: count, inject faults, authenticate in the handler, answer."""
 
+import json
 import logging
 import time
 
@@ -45,6 +46,8 @@ class GraphApp:
         response = self._dispatch(route, params, request)
         if fault and fault.kind == "drop":
             return self._drop(request)
+        if fault and fault.kind == "mangle" and response.status == 200 and response.body:
+            response.body = json.dumps(fault.mangle(json.loads(response.body))).encode()
         return response
 
     @staticmethod

@@ -202,11 +202,11 @@ class GraphEmulator:
     # --- faults, counters, clock -------------------------------------------------------
 
     def add_fault(self, method, path_pattern, kind, times=1, status=None, retry_after=None,
-                  delay=None, after_apply=False):
+                  delay=None, after_apply=False, subject=None, replace=None):
         """Inject a fault; see faults.py for the glob / "re:" pattern rules."""
         with self.state.lock:
             self.state.faults.add(method, path_pattern, kind, times, status, retry_after,
-                                  delay, after_apply)
+                                  delay, after_apply, subject, replace)
 
     def clear_faults(self):
         with self.state.lock:

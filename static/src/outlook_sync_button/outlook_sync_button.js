@@ -14,6 +14,16 @@ const MODEL = "outlook.account";
 // Set in this tab while the user is away at Microsoft's sign-in page.
 const SIGNING_IN_KEY = "outlook_calendar_sync.signing_in";
 
+/** What Outlook will mail when the first synchronization sends the user's events. */
+function invitationSentence(invitations) {
+    if (!invitations) {
+        return _t("They have no other attendees, so Outlook will email no invitation.");
+    }
+    return invitations === 1
+        ? _t("Outlook will email 1 invitation to an attendee.")
+        : _t("Outlook will email %s invitations to their attendees.", invitations);
+}
+
 /**
  * The Outlook button of the calendar view: shows where the current user's sync stands and
  * starts what comes next (configure, sign in, sync now, pause, resume).
@@ -150,10 +160,13 @@ export class OutlookSyncButton extends Component {
             return this.goToSignIn();
         }
         const sentences = [
-            _t("%s of your upcoming Odoo events will be added to your Outlook calendar.", preview.events),
-            preview.invitations
-                ? _t("Outlook will email %s invitations to their attendees.", preview.invitations)
-                : _t("They have no other attendees, so Outlook will email no invitation."),
+            preview.events === 1
+                ? _t("1 upcoming Odoo event will be added to your Outlook calendar.")
+                : _t(
+                      "%s upcoming Odoo events will be added to your Outlook calendar.",
+                      preview.events
+                  ),
+            invitationSentence(preview.invitations),
             _t("Past events stay in Odoo only."),
         ];
         this.dialog.add(ConfirmationDialog, {

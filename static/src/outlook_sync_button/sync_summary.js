@@ -39,25 +39,32 @@ export function syncSummary(report) {
             )
         );
     }
-    if (count("matched")) {
+    const matched = count("matched");
+    if (matched) {
         sentences.push(
-            _t("%s events already in both calendars were paired.", count("matched"))
+            matched === 1
+                ? _t("1 event already in both calendars was paired.")
+                : _t("%s events already in both calendars were paired.", matched)
         );
     }
     if (report.conflicts) {
         sentences.push(
-            _t(
-                "%s events changed on both sides: the conflict rule of your Calendar settings chose which version to keep.",
-                report.conflicts
-            )
+            report.conflicts === 1
+                ? _t("1 event changed on both sides: the conflict rule of the Calendar settings chose which version to keep.")
+                : _t(
+                      "%s events changed on both sides: the conflict rule of the Calendar settings chose which version to keep.",
+                      report.conflicts
+                  )
         );
     }
     if (report.errors) {
         sentences.push(
-            _t(
-                "%s events could not be synchronized: open the Outlook menu next to the button to see why.",
-                report.errors
-            )
+            report.errors === 1
+                ? _t("1 event could not be synchronized: open the Outlook menu to see why.")
+                : _t(
+                      "%s events could not be synchronized: open the Outlook menu to see why.",
+                      report.errors
+                  )
         );
     }
     if (!sentences.length) {

@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_connect", {
         {
             content: "Before signing in, the user learns what the first synchronization sends",
             trigger:
-                ".modal-body:contains('1 of your upcoming Odoo events will be added to your Outlook calendar'):contains('Outlook will email 1 invitations'):contains('Past events stay in Odoo only')",
+                ".modal-body:contains('1 upcoming Odoo event will be added to your Outlook calendar'):contains('Outlook will email 1 invitation to an attendee'):contains('Past events stay in Odoo only')",
         },
         {
             content: "Continue to Microsoft's sign-in page",
@@ -119,6 +119,34 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
         },
         {
             trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button .fa-check",
+        },
+    ],
+});
+
+// The administrator paused synchronization for everyone: the button says so and explains.
+registry.category("web_tour.tours").add("outlook_calendar_sync_paused_by_admin", {
+    url: "/odoo/calendar",
+    steps: () => [
+        {
+            trigger: `.o_outlook_sync[data-state='paused'] ${BUTTON}[title*='paused by your administrator'] .fa-pause`,
+            run: "click",
+        },
+        {
+            content: "Clicking explains who paused it and when it comes back",
+            trigger: ".modal-body:contains('Your administrator has paused Outlook synchronization for everyone')",
+        },
+        {
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_outlook_sync .o_outlook_sync_toggle",
+            run: "click",
+        },
+        {
+            content: "The Outlook menu says it too, and offers no synchronization",
+            trigger:
+                ".o_outlook_sync_menu:contains('Synchronization is paused by your administrator'):not(:has(.o_outlook_sync_now))",
         },
     ],
 });

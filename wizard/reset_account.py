@@ -1,0 +1,223 @@
+"""Reset Account: an administrator starts one user's Outlook synchronization over.
+
+The engine decides (engine/reset.py); this wizard shows its plan before anything happens,
+then deletes what was asked, disconnects the account and writes the reset to the sync
+history.
+"""
+
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..engine.errors import SyncError
+from ..engine.graph_client import BATCH_LIMIT, BatchRequest, GraphClient
+from ..engine.reset import ExistingEvents, NextSync, OwnedEvent, plan_reset
+from ..engine.sync_run import ItemError, SyncReport
+from ..models.calendar_event import sync_context
+from ..models.outlook_settings import read_settings
+
+_logger = logging.getLogger(__name__)
+
+
+class OutlookAccountReset(models.TransientModel):
+    _name = "outlook.account.reset"
+    _description = "Reset Outlook Account"
+
+    account_id = fields.Many2one("outlook.account", required=True, readonly=True,
+                                 ondelete="cascade")
+    user_id = fields.Many2one(related="account_id.user_id")
+    mailbox = fields.Char(related="account_id.mailbox")
+    existing_events = fields.Selection(
+        [(ExistingEvents.KEEP.value, "Leave them untouched"),
+         (ExistingEvents.DELETE_IN_OUTLOOK.value,
+          "Delete from the current Microsoft Calendar account"),
+         (ExistingEvents.DELETE_IN_ODOO.value, "Delete from Odoo"),
+         (ExistingEvents.DELETE_IN_BOTH.value, "Delete from both")],
+        string="User's Existing Events", required=True, default=ExistingEvents.KEEP.value,
+        help="Only the events this user organizes: meetings organized by others stay as "
+             "they are.")
+    next_sync = fields.Selection(
+        [(NextSync.NEW_ONLY.value, "Synchronize only new events"),
+         (NextSync.ALL.value, "Synchronize all existing events")],
+        string="Next Synchronization", required=True, default=NextSync.NEW_ONLY.value)
+    preview = fields.Text("What Will Happen", compute="_compute_preview")
+
+    @api.depends("account_id", "existing_events", "next_sync")
+    def _compute_preview(self):
+        for wizard in self:
+            if not wizard.account_id:
+                wizard.preview = False
+                continue
+            events, _names = wizard._owned_events()
+            wizard.preview = wizard._describe(wizard._plan(events))
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def _owned_events(self):
+        """The events the user organizes, archived ones included, with their linked Outlook
+        copy; and the names of those copies' events, for the history."""
+        self.env["calendar.event"].flush_model(
+            ["user_id", "active", "start", "stop", "name", "recurrence_id"])
+        self.env["calendar.recurrence"].flush_model(["base_event_id"])
+        self.env["outlook.event.link"].flush_model()
+        self.env.cr.execute(
+            """SELECT e.id, e.active, e.start, e.stop, l.graph_id, l.series_master_graph_id,
+                      r.id IS NOT NULL AND r.base_event_id IS DISTINCT FROM e.id, e.name
+                 FROM calendar_event e
+                 LEFT JOIN outlook_event_link l ON l.event_id = e.id AND l.account_id = %s
+                 LEFT JOIN calendar_recurrence r ON r.id = e.recurrence_id
+                WHERE e.user_id = %s""",
+            [self.account_id.id, self.account_id.user_id.id])
+        rows = self.env.cr.fetchall()
+        events = [OwnedEvent(*row[:7]) for row in rows]
+        names = {row[4]: row[7] for row in rows if row[4]}
+        return events, names
+
+    def _plan(self, events):
+        window_start, window_end = read_settings(self.env).window()
+        return plan_reset(events, self.existing_events, self.next_sync, window_start,
+                          window_end)
+
+    def _describe(self, plan):
+        """The plan in sentences, shown before the administrator confirms."""
+        existing = ExistingEvents(self.existing_events)
+        user, counts = self.user_id.name, plan.counts()
+        lines = []
+        if existing.deletes_in_outlook:
+            lines.append(_("Events to delete in Outlook (%(mailbox)s): %(count)s. Outlook "
+                           "sends their attendees a cancellation; a recurring series counts "
+                           "once.", mailbox=self.mailbox or _("not connected"),
+                           count=counts["delete_in_outlook"]))
+            if self.account_id.state == "error":
+                lines.append(_("Warning: the last synchronization failed (%(error)s). If "
+                               "Odoo can no longer reach this Microsoft account, nothing can "
+                               "be deleted there and the reset will say so.",
+                               error=self.account_id.last_error or ""))
+        else:
+            lines.append(_("Nothing is deleted in Outlook."))
+        if existing.deletes_in_odoo:
+            lines.append(_("Events to delete in Odoo: %(count)s, archived ones included. "
+                           "Nobody is mailed.", count=counts["delete_in_odoo"]))
+        else:
+            lines.append(_("Nothing is deleted in Odoo."))
+        lines.append(_("Meetings organized by other users are not touched, even when "
+                       "%(user)s attends them.", user=user))
+        lines.append(_("%(user)s is disconnected from Outlook and connects again with the "
+                       "Outlook button in Calendar.", user=user))
+        if plan.next_sync is NextSync.ALL:
+            lines.append(_("Then, events to send to Outlook: %(send)s, past ones of the "
+                           "synchronized period included (Outlook invites their attendees). "
+                           "Events still in Outlook, matched instead of duplicated: "
+                           "%(match)s. Outlook events missing in Odoo are added to Odoo.",
+                           send=counts["to_send"], match=counts["to_match"]))
+        else:
+            lines.append(_("Then, only events created or changed after the reset are "
+                           "synchronized. Events still in Outlook, matched instead of "
+                           "duplicated: %(match)s. No other existing event is sent to "
+                           "Outlook or added to Odoo.", match=counts["to_match"]))
+        return "\n".join(lines)
+
+    # -- doing -------------------------------------------------------------------------------
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(_("Only administrators can reset an Outlook account."))
+        account = self.account_id.sudo()
+        events, names = self._owned_events()
+        plan = self._plan(events)
+        # Odoo first: when Outlook cannot be reached at all, the error undoes these too.
+        self._delete_in_odoo(plan.delete_in_odoo)
+        deleted_in_outlook, failures = self._delete_in_outlook(plan.delete_in_outlook, names)
+        account._forget_connection(plan.next_sync.value)
+        report = SyncReport(counts={"deleted_in_odoo": len(plan.delete_in_odoo),
+                                    "deleted_in_outlook": deleted_in_outlook}, errors=failures)
+        self.env["outlook.sync.run"].sudo().create(
+            {"account_id": account.id, "trigger": "reset"})._finish(report=report)
+        _logger.info("Outlook account %s reset by user %s: %s", account.id, self.env.uid,
+                     report.counts)
+        return self._done_notification(report)
+
+    def _delete_in_odoo(self, event_ids):
+        if not event_ids:
+            return
+        # The sync context: attendees are not mailed and nothing is queued for Outlook.
+        events = self.env["calendar.event"].sudo().with_context(
+            sync_context(self.env, self.account_id), active_test=False).browse(event_ids)
+        recurrences = events.recurrence_id
+        events.unlink()
+        recurrences.exists().filtered(
+            lambda r: not r.with_context(active_test=False).calendar_event_ids).unlink()
+
+    def _delete_in_outlook(self, graph_ids, names):
+        """Delete these copies in the user's mailbox: (number deleted, failures).
+
+        Raises UserError, before anything is deleted, when the mailbox cannot be reached.
+        """
+        if not graph_ids:
+            return 0, []
+        try:
+            sign_in, settings = self.account_id.sudo()._sign_in_client()
+            client = GraphClient(settings.endpoints(), sign_in.access_token)
+        except (SyncError, UserError) as error:
+            raise UserError(self._unreachable(error)) from None
+        deleted, failures = 0, []
+        try:
+            for start in range(0, len(graph_ids), BATCH_LIMIT):
+                chunk = graph_ids[start:start + BATCH_LIMIT]
+                try:
+                    results = client.batch(
+                        [BatchRequest.delete(str(i), graph_id) for i, graph_id in enumerate(chunk)])
+                except SyncError as error:
+                    if start == 0:
+                        raise UserError(self._unreachable(error)) from None
+                    failures.append(ItemError("", _(
+                        "%(count)s events were not deleted in Outlook: %(reason)s Delete them "
+                        "there by hand if they should go.",
+                        count=len(graph_ids) - start, reason=_reason(error))))
+                    break
+                for graph_id, result in zip(chunk, results, strict=True):
+                    if result.error:
+                        failures.append(ItemError(names.get(graph_id, ""), _(
+                            "Not deleted in Outlook: %(reason)s Delete it there by hand if it "
+                            "should go.", reason=_reason(result.error)), result.error.code))
+                    else:
+                        deleted += 1
+        finally:
+            client.close()
+        return deleted, failures
+
+    def _unreachable(self, error):
+        reason = _reason(error) if isinstance(error, SyncError) else str(error)
+        return _(
+            "The events could not be deleted in the Outlook calendar of %(user)s: %(reason)s\n"
+            "Nothing was changed. Ask %(user)s to connect Outlook again with the Outlook "
+            "button in Calendar, then reset again; or choose \"Leave them untouched\" or "
+            "\"Delete from Odoo\" and delete the events in Outlook by hand.",
+            user=self.user_id.name, reason=reason)
+
+    def _done_notification(self, report):
+        user = self.user_id.name
+        message = _("Deleted in Odoo: %(odoo)s. Deleted in Outlook: %(outlook)s. %(user)s "
+                    "now connects again with the Outlook button in Calendar.",
+                    odoo=report.counts["deleted_in_odoo"],
+                    outlook=report.counts["deleted_in_outlook"], user=user)
+        if report.errors:
+            message += " " + _("Some events could not be deleted in Outlook: the Sync History "
+                               "of %(user)s lists them.", user=user)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": _("Outlook account of %(user)s reset", user=user),
+                       "message": message, "type": "warning" if report.errors else "success",
+                       "sticky": bool(report.errors),
+                       "next": {"type": "ir.actions.act_window_close"}},
+        }
+
+
+def _reason(error):
+    """Microsoft's explanation and code as one sentence, for administrators (errors never
+    hold a token or a URL query)."""
+    detail = (error.detail or error.user_message).rstrip(". ")
+    return f"{detail} ({error.code})." if error.code else f"{detail}."
