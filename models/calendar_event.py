@@ -114,8 +114,9 @@ class CalendarEvent(models.Model):
     # -- neutral values -> Odoo event ---------------------------------------------------------
 
     @api.model
-    def _outlook_vals(self, values, partners_by_email, organizer_user=None):
-        """calendar.event values for neutral `values` (attendees as partners)."""
+    def _outlook_vals(self, values, partners_by_email, organizer_user=None, attendee=None):
+        """calendar.event values for neutral `values` (attendees as partners); `attendee` is
+        the partner of the mailbox the event was read from, always among the attendees."""
         vals = {
             "name": values.subject or "(no subject)",
             "description": values.body_html or False,
@@ -136,6 +137,8 @@ class CalendarEvent(models.Model):
         if organizer_user:
             vals["user_id"] = organizer_user.id
             partners.append(organizer_user.partner_id)
+        if attendee:
+            partners.append(attendee)
         vals["partner_ids"] = [fields.Command.set(sorted({p.id for p in partners}))]
         if values.recurrence:
             # event_tz is one of Odoo's recurrence fields: it is written with the rule only.

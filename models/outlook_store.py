@@ -188,10 +188,8 @@ class OdooStore:
         vals_list = []
         for _item, values in items:
             organizer = organizers.get(values.organizer_email)
-            vals = self.events._outlook_vals(values, partners, organizer)
-            if organizer != self.user:
-                vals["partner_ids"].append(fields.Command.link(self.user.partner_id.id))
-            vals_list.append(vals)
+            vals_list.append(self.events._outlook_vals(values, partners, organizer,
+                                                       attendee=self.user.partner_id))
         # Odoo creates recurring events after the others, whatever the order given: create
         # the single events together and each series apart, so ids match their items.
         singles = [i for i, vals in enumerate(vals_list) if not vals.get("recurrency")]
@@ -210,9 +208,8 @@ class OdooStore:
         event = self.events.browse(local_id)
         partners = self._partners([values])
         organizer = self._organizers([values]).get(values.organizer_email)
-        vals = self.events._outlook_vals(values, partners, organizer)
-        if organizer != self.user:
-            vals["partner_ids"].append(fields.Command.link(self.user.partner_id.id))
+        vals = self.events._outlook_vals(values, partners, organizer,
+                                         attendee=self.user.partner_id)
         vals["active"] = True
         if event.recurrence_id:
             recurring = bool(values.recurrence) and event.recurrence_id.base_event_id == event
@@ -286,8 +283,10 @@ class OdooStore:
         return result
 
     def _set_answers(self, event, values):
-        """Attendees' answers as Outlook shows them."""
+        """Attendees' answers as Outlook shows them (the organizer attends)."""
         answers = {a.email: a.response for a in values.attendees}
+        if values.organizer_email:
+            answers.setdefault(values.organizer_email, "accepted")
         for attendee in event.attendee_ids:
             email = (attendee.partner_id.email or "").lower()
             if email in answers and attendee.state != answers[email]:

@@ -4,6 +4,7 @@
                                    # requirements, PostgreSQL on 127.0.0.1 and Chromium
     python3 scripts/dev.py test    # lint, engine tier (pytest), Odoo tier when Odoo 18 is found
     python3 scripts/dev.py run     # PostgreSQL, the Graph emulator and Odoo with the addon
+    python3 scripts/dev.py bench [--sizes 1000,5000]   # this addon vs Odoo's microsoft_calendar
 
 How Odoo 18 is found is described in scripts/odoo_runtime.py and in the README.
 """
@@ -194,12 +195,21 @@ def run_product():
     return run_demo()
 
 
+# -- bench ---------------------------------------------------------------------------------
+
+def bench(args=()):
+    """Benchmarks against Odoo's own microsoft_calendar; options: bench/run.py --help."""
+    in_venv()
+    return subprocess.run([str(VENV_PYTHON), str(ROOT / "bench" / "run.py"), *args],
+                          cwd=ROOT, check=False).returncode
+
+
 def main():
-    commands = {"setup": setup, "test": test, "run": run_product}
+    commands = {"setup": setup, "test": test, "run": run_product, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
-    if sys.argv[1] == "test":
-        sys.exit(test(sys.argv[2:]))
+    if sys.argv[1] in ("test", "bench"):
+        sys.exit(commands[sys.argv[1]](sys.argv[2:]))
     sys.exit(commands[sys.argv[1]]() or 0)
 
 

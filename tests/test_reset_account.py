@@ -190,17 +190,17 @@ class TestResetAccount(OutlookCase):
 
     def test_a_recurring_series_is_deleted_in_outlook_with_one_request(self):
         self.env["calendar.event"].with_user(self.alice).create({
-            "name": "Weekly", "start": self.in_days(1), "stop": self.in_days(1, 10),
-            "recurrency": True, "rrule_type": "weekly", "interval": 1, "count": 4,
+            "name": "Daily", "start": self.in_days(1), "stop": self.in_days(1, 10),
+            "recurrency": True, "rrule_type": "daily", "interval": 1, "count": 4,
             "end_type": "count", "event_tz": "UTC",
         })
         self.sync(self.account)
-        self.assertIn("Weekly", self.outlook(self.alice))
+        self.assertIn("Daily", self.outlook(self.alice))
         self.emulator.reset_counters()
 
         self.wizard("outlook", "new").action_confirm()
 
-        self.assertNotIn("Weekly", self.outlook(self.alice))
+        self.assertNotIn("Daily", self.outlook(self.alice))
         self.assertEqual(self.emulator.counters()["requests"].get("POST /v1.0/$batch"), 1)
         run = self.env["outlook.sync.run"].search([("trigger", "=", "reset")])
         self.assertEqual(run.deleted_in_outlook, 3, "two single events and one series")
@@ -211,11 +211,27 @@ class TestResetAccount(OutlookCase):
             self.wizard("both", "all").action_confirm()
         message = str(caught.exception)
         self.assertIn("could not be deleted in the Outlook calendar of Alice", message)
-        self.assertIn("Nothing was changed", message)
-        self.assertIn("invalid_grant", message)
+        self.assertIn("revoked", message, "Microsoft's explanation is given")
+        self.assertIn("Nothing was changed. Ask Alice to connect Outlook again", message)
         self.assertEqual(self.odoo(), [BOBS, ODOO_BORN, OUTLOOK_BORN, PAST])
         self.assertEqual(self.outlook(self.alice), [BOBS, ODOO_BORN, OUTLOOK_BORN])
         self.assertEqual(self.account.state, "connected")
+
+    def test_an_event_outlook_refuses_to_delete_is_listed_and_the_reset_goes_on(self):
+        self.emulator.add_fault("DELETE", "/v1.0/me/events/*", kind="status", status=403)
+        notification = self.wizard("outlook", "all").action_confirm()["params"]
+        self.assertEqual(notification["type"], "warning")
+        self.assertIn("Some events could not be deleted in Outlook", notification["message"])
+        self.assertDisconnected()
+        self.assertEqual(len(self.outlook(self.alice)), 2, "Bob's meeting and the refused one")
+        run = self.env["outlook.sync.run"].search([("trigger", "=", "reset")])
+        self.assertEqual((run.state, run.deleted_in_outlook, run.error_count),
+                         ("partial", 1, 1))
+        self.assertEqual(run.error_code, "generalException")
+        name, _sep, message = run.errors.partition(": ")
+        self.assertIn(name, (ODOO_BORN, OUTLOOK_BORN))
+        self.assertIn("Not deleted in Outlook: An injected error occurred (generalException).",
+                      message)
 
     def test_only_administrators_reset_accounts(self):
         with self.assertRaises(AccessError):

@@ -1,6 +1,8 @@
+import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import OutlookCase, graph_event
@@ -344,3 +346,57 @@ class TestRecurrence(OutlookCase):
         self.assertEqual(masters[0]["recurrence"]["range"]["numberOfOccurrences"], 4)
         links = self.env["outlook.event.link"].search([("account_id", "=", alice.id)])
         self.assertEqual(len(links), 4, "the master and each occurrence are linked")
+
+
+@tagged("post_install", "-at_install")
+class TestAnswersFromOdoo(OutlookCase):
+    def test_an_invitee_accepting_in_odoo_tells_the_organizer_through_outlook(self):
+        self.connect(self.alice)
+        bob = self.connect(self.bob)
+        self.emulator.create_event(self.alice.email, graph_event(
+            "Design review", self.in_days(2), attendees=[self.bob.email]))
+        self.sync(bob)
+        event = self.events([("name", "=", "Design review")])
+        mine = event.attendee_ids.filtered(lambda a: a.partner_id == self.bob.partner_id)
+        mine.with_user(self.bob).do_accept()
+        report = self.sync(bob)
+        self.assertEqual(report.counts.get("answered_in_outlook"), 1)
+        (organizer_copy,) = self.emulator.events(self.alice.email)
+        answers = {a["emailAddress"]["address"]: a["status"]["response"]
+                   for a in organizer_copy["attendees"]}
+        self.assertEqual(answers[self.bob.email], "accepted")
+        self.assertEqual(self.sync(bob).counts.get("answered_in_outlook", 0), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsChecks(OutlookCase):
+    def settings(self, **values):
+        return self.env["res.config.settings"].create({
+            "outlook_enabled": True,
+            "outlook_client_id": "0d1c2b3a-4f5e-4a6b-8c7d-9e0f1a2b3c4d",
+            "outlook_client_secret": "a-secret-value",
+            **values,
+        })
+
+    def test_saving_says_what_is_wrong(self):
+        self.env["ir.config_parameter"].set_param("web.base.url", "https://odoo.example.com")
+        cases = {
+            "outlook_client_id": ("my app", "Application (client) ID"),
+            "outlook_client_secret": ("0d1c2b3a-4f5e-4a6b-8c7d-9e0f1a2b3c4d", "its Value"),
+            "outlook_tenant": ("not a tenant!", "tenant"),
+            "outlook_sync_interval": (0, "at least 1 minute"),
+        }
+        for field, (value, words) in cases.items():
+            with self.subTest(field=field), self.assertRaisesRegex(UserError, re.escape(words)):
+                self.settings(**{field: value}).execute()
+
+    def test_an_http_address_other_than_localhost_is_refused(self):
+        self.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.example.com")
+        with self.assertRaisesRegex(UserError, "https"):
+            self.settings().execute()
+
+    def test_good_settings_are_saved(self):
+        self.env["ir.config_parameter"].set_param("web.base.url", "https://odoo.example.com")
+        self.settings(outlook_sync_direction="odoo_to_outlook").execute()
+        get = self.env["ir.config_parameter"].get_param
+        self.assertEqual(get("outlook_calendar_sync.sync_direction"), "odoo_to_outlook")

@@ -46,7 +46,8 @@ class TestSyncHistory(OutlookCase, HttpCase):
         run = self.runs(alice)[0]
         self.assertEqual((run.state, run.error_count), ("partial", 1))
         self.assertEqual(run.error_code, "generalException")
-        self.assertIn('The event "Refused" was refused by Outlook: An injected error', run.errors)
+        self.assertTrue(run.errors.startswith("Refused: "), run.errors)
+        self.assertIn("refused by Outlook: An injected error occurred", run.errors)
         self.assertIn("Correct it in Odoo", run.errors)
         # The user's Calendar tab shows it too.
         self.assertEqual(self.alice.outlook_account_ids.last_error, run.errors)

@@ -10,7 +10,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.errors import SyncError
+from ..engine.errors import ConsentRevoked, SyncError
 from ..engine.graph_client import BATCH_LIMIT, BatchRequest, GraphClient
 from ..engine.reset import ExistingEvents, NextSync, OwnedEvent, plan_reset
 from ..engine.sync_run import ItemError, SyncReport
@@ -82,7 +82,7 @@ class OutlookAccountReset(models.TransientModel):
     def _describe(self, plan):
         """The plan in sentences, shown before the administrator confirms."""
         existing = ExistingEvents(self.existing_events)
-        user, counts = self.user_id.name, plan.counts()
+        user_name, counts = self.user_id.name, plan.counts()
         lines = []
         if existing.deletes_in_outlook:
             lines.append(_("Events to delete in Outlook (%(mailbox)s): %(count)s. Outlook "
@@ -102,9 +102,9 @@ class OutlookAccountReset(models.TransientModel):
         else:
             lines.append(_("Nothing is deleted in Odoo."))
         lines.append(_("Meetings organized by other users are not touched, even when "
-                       "%(user)s attends them.", user=user))
+                       "%(user)s attends them.", user=user_name))
         lines.append(_("%(user)s is disconnected from Outlook and connects again with the "
-                       "Outlook button in Calendar.", user=user))
+                       "Outlook button in Calendar.", user=user_name))
         if plan.next_sync is NextSync.ALL:
             lines.append(_("Then, events to send to Outlook: %(send)s, past ones of the "
                            "synchronized period included (Outlook invites their attendees). "
@@ -153,7 +153,8 @@ class OutlookAccountReset(models.TransientModel):
     def _delete_in_outlook(self, graph_ids, names):
         """Delete these copies in the user's mailbox: (number deleted, failures).
 
-        Raises UserError, before anything is deleted, when the mailbox cannot be reached.
+        Raises UserError, before anything is deleted, when the mailbox cannot be reached or
+        Microsoft refuses the user's sign-in (revoked, expired).
         """
         if not graph_ids:
             return 0, []
@@ -178,6 +179,8 @@ class OutlookAccountReset(models.TransientModel):
                         count=len(graph_ids) - start, reason=_reason(error))))
                     break
                 for graph_id, result in zip(chunk, results, strict=True):
+                    if isinstance(result.error, ConsentRevoked) and not deleted:
+                        raise UserError(self._unreachable(result.error))
                     if result.error:
                         failures.append(ItemError(names.get(graph_id, ""), _(
                             "Not deleted in Outlook: %(reason)s Delete it there by hand if it "
@@ -198,18 +201,18 @@ class OutlookAccountReset(models.TransientModel):
             user=self.user_id.name, reason=reason)
 
     def _done_notification(self, report):
-        user = self.user_id.name
+        user_name = self.user_id.name
         message = _("Deleted in Odoo: %(odoo)s. Deleted in Outlook: %(outlook)s. %(user)s "
                     "now connects again with the Outlook button in Calendar.",
                     odoo=report.counts["deleted_in_odoo"],
-                    outlook=report.counts["deleted_in_outlook"], user=user)
+                    outlook=report.counts["deleted_in_outlook"], user=user_name)
         if report.errors:
             message += " " + _("Some events could not be deleted in Outlook: the Sync History "
-                               "of %(user)s lists them.", user=user)
+                               "of %(user)s lists them.", user=user_name)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": _("Outlook account of %(user)s reset", user=user),
+            "params": {"title": _("Outlook account of %(user)s reset", user=user_name),
                        "message": message, "type": "warning" if report.errors else "success",
                        "sticky": bool(report.errors),
                        "next": {"type": "ir.actions.act_window_close"}},
