@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+import workload
 
 from odoo import sql_db
 
@@ -78,14 +79,17 @@ def current_rss_mb():
 
 
 def odoo_side(cr):
-    """Events in Odoo: records, items (a series counts once, as in Outlook), duplicates."""
+    """Events in Odoo: records, items (a series counts once, as in Outlook), duplicates;
+    and the e-mails Odoo itself has queued so far (attendees would get them too)."""
     cr.execute("""
         SELECT count(*),
                count(*) FILTER (WHERE recurrence_id IS NULL) + count(DISTINCT recurrence_id),
                count(*) - count(DISTINCT (name, start, allday))
           FROM calendar_event WHERE active""")
     records, items, duplicates = cr.fetchone()
-    return {"odoo_events": records, "odoo_items": items, "odoo_duplicates": duplicates}
+    cr.execute("SELECT count(*) FROM mail_mail")
+    return {"odoo_events": records, "odoo_items": items, "odoo_duplicates": duplicates,
+            "odoo_mails_queued": cr.fetchone()[0]}
 
 
 def outlook_side(config):
@@ -94,7 +98,7 @@ def outlook_side(config):
     env = dict(os.environ, PYTHONPATH=str(BENCH_DIR.parent / "tests"))
     result = subprocess.run(
         [sys.executable, str(BENCH_DIR / "outlook_count.py"), config["emulator_url"],
-         config["mailbox"]],
+         workload.MAILBOX],
         env=env, capture_output=True, text=True, timeout=600, check=True)
     return json.loads(result.stdout)
 
@@ -163,6 +167,7 @@ class PhaseRecorder:
             "graph_writes": sum(n for r, n in graph.items() if not r.startswith("GET ")),
             "graph_routes": graph,
             "identity_requests": sum(identity.values()),
+            "identity_routes": identity,
             "peak_rss_mb": round(peak_rss_mb(), 1),
             "peak_rss_growth_mb": round(peak_rss_mb() - rss_before, 1),
             "rss_mb": round(current_rss_mb(), 1),

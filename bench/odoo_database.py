@@ -24,7 +24,7 @@ class OdooFailed(Exception):
 
 def install(source, conf, db_name, addon, log_path):
     """A new database `db_name` with `addon`'s module installed (an older one is dropped)."""
-    local_postgres.drop_database(db_name)
+    drop(db_name)
     cmd, env = odoo_command(source, conf, "-d", db_name, "-i", MODULES[addon],
                             "--stop-after-init", "--no-http")
     _run(cmd, env, log_path, timeout=1800)
@@ -47,7 +47,8 @@ def run_phases(source, conf, db_name, addon, config, log_path, timeout):
 
 
 def drop(db_name):
-    local_postgres.drop_database(db_name)
+    if local_postgres.database_exists(db_name):
+        local_postgres.drop_database(db_name)
 
 
 def _run(cmd, env, log_path, timeout, stdin_text=None):

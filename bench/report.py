@@ -27,8 +27,9 @@ METRICS = (
     ("items in Odoo (series = 1)", lambda r: r["odoo_items"]),
     ("items in Outlook (series = 1)", lambda r: r["outlook_items"]),
     ("duplicates Odoo / Outlook", lambda r: f"{r['odoo_duplicates']} / {r['outlook_duplicates']}"),
-    ("mails invit./cancel./update", lambda r: "{invitation} / {cancellation} / {update}".format(
-        **r["mail"])),
+    ("Outlook mails invit./canc./upd.", lambda r: "{invitation} / {cancellation} / {update}"
+     .format(**r["mail"])),
+    ("Odoo e-mails queued (total)", lambda r: r["odoo_mails_queued"]),
 )
 ADDONS = ("ours", "reference")
 
@@ -79,6 +80,10 @@ def table(results, n):
                 routes = ", ".join(f"{route} x{count}" for route, count in
                                    sorted(record["graph_routes"].items()))
                 lines.append(f"  {phase:<16} {addon:<9} {routes or '(none)'}")
+                if record["identity_routes"]:
+                    lines.append(f"  {'':<16} {'':<9} identity platform: " + ", ".join(
+                        f"{route} x{count}" for route, count in
+                        sorted(record["identity_routes"].items())))
     return lines
 
 

@@ -340,7 +340,8 @@ def _remote_change(link: Link, state: RemoteState | None, full_remote: bool) -> 
         return _Change.GONE
     if state.change_key == link.change_key:
         return _Change.NONE
-    return _Change.ECHO if state.values_hash == link.synced_hash else _Change.EDITED
+    last_seen = link.remote_hash or link.synced_hash
+    return _Change.ECHO if state.values_hash == last_seen else _Change.EDITED
 
 
 def _linked_actions(link, local, remote, rules) -> list[Action]:

@@ -264,7 +264,8 @@ class SyncRun:
             if request is None:  # nothing Outlook shows differs: only the link moves on
                 link = action.link
                 self.store.save_link(Link(link.local_id, link.remote_id, link.ical_uid,
-                                          link.change_key, self.store.local_hash(link.local_id)))
+                                          link.change_key, self.store.local_hash(link.local_id),
+                                          link.remote_hash))
                 continue
             sending.append((action, values))
             requests.append(request)
@@ -290,6 +291,13 @@ class SyncRun:
                     pass  # unreadable: the whole event is sent instead
         return current
 
+    def _hash_of_answer(self, body):
+        """Outlook's values hash of an event it answered with (None when unreadable)."""
+        try:
+            return values_hash(mapping.from_graph(body, owner_email=self.owner_email))
+        except MappingError:
+            return None
+
     def _batch_request(self, request_id, action, values, before):
         if isinstance(action, CreateRemote):
             transaction_id = GraphClient.transaction_id(
@@ -312,7 +320,8 @@ class SyncRun:
         else:
             local_id, kind = action.link.local_id, "updated_in_outlook"
         link = Link(local_id, body.get("id") or action.link.remote_id, body.get("iCalUId"),
-                    body.get("changeKey"), self.store.local_hash(local_id))
+                    body.get("changeKey"), self.store.local_hash(local_id),
+                    self._hash_of_answer(body))
         self.store.save_link(link)
         self.report.count(kind)
         if isinstance(action, CreateRemote) and values.recurrence:
@@ -337,19 +346,22 @@ class SyncRun:
         elif isinstance(action, UpdateLocal):
             item, values = remote_values[action.remote_id]
             store.update_local(action.link.local_id, values)
-            store.save_link(self._link_for(action.link.local_id, item))
+            store.save_link(self._link_for(action.link.local_id, item, values))
             self.report.count("updated_in_odoo")
         elif isinstance(action, DeleteLocal):
             store.delete_local(action.link.local_id)
             store.drop_link(action.link)
             self.report.count("deleted_in_odoo")
         elif isinstance(action, LinkExisting):
-            item, _values = remote_values[action.remote_id]
-            store.save_link(self._link_for(action.local_id, item))
+            item, values = remote_values[action.remote_id]
+            store.save_link(self._link_for(action.local_id, item, values))
             self.report.count("matched")
         elif isinstance(action, RefreshLink):
-            store.save_link(Link(action.link.local_id, action.link.remote_id,
-                                 action.link.ical_uid, action.change_key, action.synced_hash))
+            link = action.link
+            seen = remote_values.get(link.remote_id)
+            store.save_link(Link(link.local_id, link.remote_id, link.ical_uid, action.change_key,
+                                 action.synced_hash,
+                                 values_hash(seen[1]) if seen else link.remote_hash))
         elif isinstance(action, Unlink):
             store.drop_link(action.link)
         elif isinstance(action, RecordConflict):
@@ -362,13 +374,15 @@ class SyncRun:
 
     def _create_locals(self, creates):
         local_ids = self.store.create_local(creates)
-        for (item, _values), local_id in zip(creates, local_ids, strict=True):
-            self.store.save_link(self._link_for(local_id, item))
+        for (item, values), local_id in zip(creates, local_ids, strict=True):
+            self.store.save_link(self._link_for(local_id, item, values))
         self.report.count("created_in_odoo", len(local_ids))
 
-    def _link_for(self, local_id, item):
+    def _link_for(self, local_id, item, values=None):
+        """The link after both sides agree: Odoo's hash as Odoo reads the event now, and
+        Outlook's as Outlook sent it (when the item carried its values)."""
         return Link(local_id, item["id"], item.get("iCalUId"), item.get("changeKey"),
-                    self.store.local_hash(local_id))
+                    self.store.local_hash(local_id), values_hash(values) if values else None)
 
     # -- recurring series ------------------------------------------------------------------
 
@@ -398,7 +412,7 @@ class SyncRun:
 
     def _reconcile_series(self, master_link, instances, remote_values, all_day):
         occurrences = self.store.series_occurrences(master_link.local_id)
-        known = self.store.links_by_remote(item["id"] for item in instances)
+        known = self._live_instance_links(instances, set(occurrences.values()))
         matched = set()
         for item in instances:
             link = known.get(item["id"])
@@ -407,10 +421,13 @@ class SyncRun:
             if local_id is None or local_id == master_link.local_id:
                 continue  # Odoo's first occurrence is the series itself, linked to the master
             matched.add(local_id)
+            if link:
+                continue  # linked before: the planner weighed its changes on both sides
+            values = None
             if item["id"] in remote_values and item.get("type") == "exception":
-                if not link or link.change_key != item.get("changeKey"):
-                    self.store.update_local(local_id, remote_values[item["id"]][1])
-            self.store.save_link(self._link_for(local_id, item),
+                values = remote_values[item["id"]][1]
+                self.store.update_local(local_id, values)
+            self.store.save_link(self._link_for(local_id, item, values),
                                  series_master_id=master_link.remote_id)
         window_ids = {local_id for start, local_id in occurrences.items()
                       if _within(start, self.settings)}
@@ -418,6 +435,19 @@ class SyncRun:
             # Outlook has no instance at that time any more: the occurrence was deleted.
             self.store.delete_local(local_id)
             self.report.count("deleted_in_odoo")
+
+    def _live_instance_links(self, instances, live):
+        """Links of these instances whose Odoo occurrence still exists. A link to an
+        occurrence Odoo rebuilt (a changed rule) is dropped, to be matched anew by time; one
+        to an occurrence deleted in Odoo stays for the push to delete it in Outlook."""
+        known = self.store.links_by_remote(item["id"] for item in instances)
+        dead = {link.local_id: link for link in known.values() if link.local_id not in live}
+        queued = {state.local_id for state in self.store.pending_changes(list(dead))}
+        for local_id, link in dead.items():
+            del known[link.remote_id]
+            if local_id not in queued:
+                self.store.drop_link(link)
+        return known
 
     def _item_error(self, subject, message, code=None):
         self.report.errors.append(ItemError(subject or "", message, code))

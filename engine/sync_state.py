@@ -20,7 +20,11 @@ class Link:
     remote_id: str
     ical_uid: str | None
     change_key: str | None  # Outlook's changeKey when the sync last wrote or read the event
-    synced_hash: str  # values hash both sides agreed on at the last sync
+    synced_hash: str  # values hash both sides agreed on at the last sync, as Odoo reads them
+    # The same values as Outlook read them back, when known. Odoo and Outlook do not keep
+    # every value alike (Odoo has no "normal" privacy, sanitizes HTML its own way...), so
+    # Outlook's changes are detected against what Outlook itself said last time.
+    remote_hash: str | None = None
 
 
 @dataclass(frozen=True)

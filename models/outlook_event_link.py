@@ -19,7 +19,8 @@ class OutlookEventLink(models.Model):
     graph_id = fields.Char(required=True, index=True)
     ical_uid = fields.Char(index=True)
     change_key = fields.Char()
-    synced_hash = fields.Char()
+    synced_hash = fields.Char(help="Hash of the values last synced, as Odoo reads them.")
+    remote_hash = fields.Char(help="Hash of the same values as Outlook last sent them.")
     series_master_graph_id = fields.Char(index=True,
                                          help="Set on the occurrences of a recurring series.")
 

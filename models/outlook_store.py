@@ -5,13 +5,14 @@ sync context: Odoo does not mail attendees (Outlook did) and does not queue the 
 back to Outlook.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from odoo import fields
 
 from ..engine.event_values import values_hash
 from ..engine.sync_state import Link, LocalState
-from .calendar_event import sync_context
+from .calendar_event import RECURRENCE_FIELDS, sync_context
 
 
 class OdooStore:
@@ -27,7 +28,7 @@ class OdooStore:
 
     # -- links -------------------------------------------------------------------------------
 
-    _LINK_QUERY = ("SELECT local_id, graph_id, ical_uid, change_key, synced_hash "
+    _LINK_QUERY = ("SELECT local_id, graph_id, ical_uid, change_key, synced_hash, remote_hash "
                    "FROM outlook_event_link WHERE account_id = %s")
 
     def _links(self, column=None, values=None):
@@ -37,7 +38,7 @@ class OdooStore:
         elif column == "local_id":
             query, params = query + " AND local_id = ANY(%s)", [*params, list(values)]
         self.cr.execute(query, params)
-        return [Link(*row[:4], row[4] or "") for row in self.cr.fetchall()]
+        return [Link(*row[:4], row[4] or "", row[5]) for row in self.cr.fetchall()]
 
     def links_by_remote(self, remote_ids):
         remote_ids = list(remote_ids)
@@ -60,22 +61,23 @@ class OdooStore:
             "AND graph_id != %s", [self.account.id, link.local_id, link.remote_id])
         self.cr.execute(
             """INSERT INTO outlook_event_link (account_id, event_id, local_id, graph_id, ical_uid,
-                   change_key, synced_hash, series_master_graph_id, create_uid, write_uid,
-                   create_date, write_date)
+                   change_key, synced_hash, remote_hash, series_master_graph_id, create_uid,
+                   write_uid, create_date, write_date)
                SELECT %(account)s, e.id, %(local)s, %(graph)s, %(uid)s, %(key)s, %(hash)s,
-                      %(master)s, %(user)s, %(user)s, now() AT TIME ZONE 'UTC',
-                      now() AT TIME ZONE 'UTC'
+                      %(remote_hash)s, %(master)s, %(user)s, %(user)s,
+                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM (SELECT %(local)s AS wanted) w
                  LEFT JOIN calendar_event e ON e.id = w.wanted
                ON CONFLICT (account_id, graph_id) DO UPDATE SET
                    event_id = EXCLUDED.event_id, local_id = EXCLUDED.local_id,
                    ical_uid = EXCLUDED.ical_uid, change_key = EXCLUDED.change_key,
-                   synced_hash = EXCLUDED.synced_hash,
+                   synced_hash = EXCLUDED.synced_hash, remote_hash = EXCLUDED.remote_hash,
                    series_master_graph_id = COALESCE(EXCLUDED.series_master_graph_id,
                                                      outlook_event_link.series_master_graph_id),
                    write_date = EXCLUDED.write_date""",
             {"account": self.account.id, "local": link.local_id, "graph": link.remote_id,
              "uid": link.ical_uid, "key": link.change_key, "hash": link.synced_hash,
+             "remote_hash": link.remote_hash,
              "master": series_master_id, "user": self.env.uid})
         if link.ical_uid:
             self.cr.execute(
@@ -133,11 +135,23 @@ class OdooStore:
         if not linked and event.stop < self._push_from():
             return None  # ended before the first sync: never pushed (no invitation storm)
         if event.recurrence_id and event.recurrence_id.base_event_id != event and (
-                not linked or event.follow_recurrence):
+                not linked or self._follows_series(event)):
             return None  # the series master carries it; exceptions go once linked
         return LocalState(event_id, values_hash(event._outlook_values()),
                           event.write_date.replace(tzinfo=UTC),
                           ical_uid=event.outlook_ical_uid or None)
+
+    @staticmethod
+    def _follows_series(occurrence):
+        """Whether an occurrence shows just what its series says (not an exception)."""
+        if not occurrence.follow_recurrence:
+            return False  # Odoo marks occurrences whose times were moved
+        base = occurrence.recurrence_id.base_event_id
+        if not base:
+            return True
+        mine, theirs = occurrence._outlook_values(), base._outlook_values()
+        return replace(mine, start=theirs.start, end=theirs.end, recurrence=None) == replace(
+            theirs, recurrence=None)
 
     def _push_from(self):
         first_sync = self.account.first_sync_at or fields.Datetime.now()
@@ -216,6 +230,7 @@ class OdooStore:
             vals["recurrence_update"] = "all_events" if recurring else "self_only"
             if not recurring:
                 vals.pop("recurrency", None)
+            self._keep_only_changes(event, vals)
         event.write(vals)
         self._set_answers(event, values)
 
@@ -226,6 +241,18 @@ class OdooStore:
             event.with_context(active_test=True).recurrence_id.calendar_event_ids.write(
                 {"active": False})
         event.write({"active": False})
+
+    @staticmethod
+    def _keep_only_changes(event, vals):
+        """Leave out of `vals` the rule and times a series already has: rewriting them
+        makes Odoo rebuild every occurrence (and lose their links)."""
+        recurrence = event.recurrence_id
+        for name in RECURRENCE_FIELDS + ("event_tz",):
+            if name in vals and recurrence[name] == (vals[name] or False):
+                del vals[name]
+        for name in ("start", "stop"):
+            if name in vals and event[name] == vals[name]:
+                del vals[name]
 
     def series_occurrences(self, local_id):
         event = self.events.browse(local_id).exists()

@@ -158,11 +158,7 @@ class OutlookAccountReset(models.TransientModel):
         """
         if not graph_ids:
             return 0, []
-        try:
-            sign_in, settings = self.account_id.sudo()._sign_in_client()
-            client = GraphClient(settings.endpoints(), sign_in.access_token)
-        except (SyncError, UserError) as error:
-            raise UserError(self._unreachable(error)) from None
+        client = self._outlook_client()
         deleted, failures = 0, []
         try:
             for start in range(0, len(graph_ids), BATCH_LIMIT):
@@ -171,7 +167,7 @@ class OutlookAccountReset(models.TransientModel):
                     results = client.batch(
                         [BatchRequest.delete(str(i), graph_id) for i, graph_id in enumerate(chunk)])
                 except SyncError as error:
-                    if start == 0:
+                    if not deleted:
                         raise UserError(self._unreachable(error)) from None
                     failures.append(ItemError("", _(
                         "%(count)s events were not deleted in Outlook: %(reason)s Delete them "
@@ -179,17 +175,25 @@ class OutlookAccountReset(models.TransientModel):
                         count=len(graph_ids) - start, reason=_reason(error))))
                     break
                 for graph_id, result in zip(chunk, results, strict=True):
-                    if isinstance(result.error, ConsentRevoked) and not deleted:
+                    if result.error is None:
+                        deleted += 1
+                    elif isinstance(result.error, ConsentRevoked) and not deleted:
                         raise UserError(self._unreachable(result.error))
-                    if result.error:
+                    else:
                         failures.append(ItemError(names.get(graph_id, ""), _(
                             "Not deleted in Outlook: %(reason)s Delete it there by hand if it "
                             "should go.", reason=_reason(result.error)), result.error.code))
-                    else:
-                        deleted += 1
         finally:
             client.close()
         return deleted, failures
+
+    def _outlook_client(self):
+        """A Graph client on the user's current Microsoft connection."""
+        try:
+            sign_in, settings = self.account_id.sudo()._sign_in_client()
+            return GraphClient(settings.endpoints(), sign_in.access_token)
+        except (SyncError, UserError) as error:
+            raise UserError(self._unreachable(error)) from None
 
     def _unreachable(self, error):
         reason = _reason(error) if isinstance(error, SyncError) else str(error)

@@ -107,7 +107,6 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
             trigger:
                 ".o_outlook_sync_menu:has(.o_outlook_sync_reconnect) .o_outlook_sync_error:contains('Reconnect your Outlook calendar')",
         },
-        { trigger: ".o_screenshot_now", timeout: 500 },
         {
             content: "Reconnect from the notification",
             trigger: ".o_notification button:contains('Reconnect')",
