@@ -18,7 +18,7 @@ class OutlookSignIn(http.Controller):
             return_url = account.finish_sign_in(params)
         except SyncError as error:
             _logger.warning("Outlook sign-in of user %s failed: %s", request.env.uid, error)
-            return self._failure_page(error.user_message)
+            return self._failure_page(request.env._(error.user_message))
         except (ValueError, TypeError) as error:  # a state that is not even well-formed
             _logger.warning("Outlook sign-in of user %s failed: %s", request.env.uid, error)
             return self._failure_page(_(

@@ -12,6 +12,8 @@ from email.utils import parsedate_to_datetime
 
 from requests.structures import CaseInsensitiveDict
 
+from .i18n import _lt
+
 # Long enough for Microsoft's explanations, short enough for a notification.
 _MAX_DETAIL = 300
 _URL_QUERY = re.compile(r"(https?://[^\s?#\"']+)[?#][^\s\"']*")
@@ -29,7 +31,7 @@ def clean_detail(text):
 class SyncError(Exception):
     """Base of every synchronization error."""
 
-    hint = (
+    hint = _lt(
         "The synchronization with Outlook failed. It will be tried again at the next "
         "synchronization; if the problem persists, ask your administrator to check the "
         "synchronization log."
@@ -58,7 +60,7 @@ class SyncError(Exception):
 class ConfigurationError(SyncError):
     """A setting is wrong; the detail says which one and how to fix it."""
 
-    hint = "The Outlook synchronization is not configured correctly: check Calendar settings."
+    hint = _lt("The Outlook synchronization is not configured correctly: check Calendar settings.")
 
     @property
     def user_message(self):
@@ -68,7 +70,7 @@ class ConfigurationError(SyncError):
 class InvalidClient(SyncError):
     """Microsoft refused the application's Client ID or Client Secret."""
 
-    hint = (
+    hint = _lt(
         "Microsoft refused this Odoo's Outlook application (wrong Client ID or Client Secret, "
         "or the secret has expired). Ask your administrator to create a new client secret in "
         "Microsoft Entra ID and paste it in Calendar settings, and to check the Client ID there."
@@ -78,7 +80,7 @@ class InvalidClient(SyncError):
 class ConsentRefused(SyncError):
     """The user (or their organization) did not grant the requested permissions."""
 
-    hint = (
+    hint = _lt(
         "Access to your Outlook calendar was not granted. Click the Outlook button again and "
         "accept the requested permissions; if your organization blocks them, ask your "
         "Microsoft 365 administrator to grant consent for this application."
@@ -88,7 +90,7 @@ class ConsentRefused(SyncError):
 class ConsentRevoked(SyncError):
     """The stored sign-in no longer works (revoked, expired or password changed)."""
 
-    hint = (
+    hint = _lt(
         "Odoo can no longer access your Outlook calendar: the permission was revoked or has "
         "expired. Reconnect your Outlook calendar with the Outlook button in Calendar."
     )
@@ -97,7 +99,7 @@ class ConsentRevoked(SyncError):
 class SignInFailed(SyncError):
     """The answer from the Microsoft sign-in page cannot be trusted or used."""
 
-    hint = (
+    hint = _lt(
         "The Outlook sign-in could not be completed: the sign-in link had expired or was not "
         "started from this Odoo session. Click the Outlook button in Calendar again."
     )
@@ -106,7 +108,7 @@ class SignInFailed(SyncError):
 class Throttled(SyncError):
     """Microsoft asks to slow down; ``retry_after`` is in seconds when it said so."""
 
-    hint = (
+    hint = _lt(
         "Outlook is limiting the number of requests from Odoo for now. Nothing is lost: the "
         "synchronization will continue automatically a little later."
     )
@@ -119,7 +121,7 @@ class Throttled(SyncError):
 class NotFound(SyncError):
     """The event (or mailbox) does not exist on the Outlook side."""
 
-    hint = (
+    hint = _lt(
         "The event no longer exists in Outlook (it was probably deleted there). It will be "
         "handled at the next synchronization."
     )
@@ -135,7 +137,7 @@ class RejectedPayload(SyncError):
     @property
     def user_message(self):
         what = f'The event "{self.subject}"' if self.subject else "A change"
-        reason = self.detail or "no reason given"
+        reason = (self.detail or "no reason given").rstrip(".")
         return (
             f"{what} was refused by Outlook: {reason}. Correct it in Odoo; it will be sent "
             "again at the next synchronization."
@@ -145,7 +147,7 @@ class RejectedPayload(SyncError):
 class ServiceUnavailable(SyncError):
     """Microsoft kept answering with server errors after the retries."""
 
-    hint = (
+    hint = _lt(
         "Outlook is temporarily unavailable. The synchronization will be tried again "
         "automatically later."
     )
@@ -154,7 +156,7 @@ class ServiceUnavailable(SyncError):
 class ConnectionFailed(SyncError):
     """Timeouts or dropped connections after the retries, or an untrusted certificate."""
 
-    hint = (
+    hint = _lt(
         "Odoo could not reach Microsoft (network timeout or dropped connection). The "
         "synchronization will be tried again automatically; if it keeps failing, ask your "
         "administrator to check that the Odoo server can reach Microsoft."
@@ -164,7 +166,7 @@ class ConnectionFailed(SyncError):
 class SyncStateExpired(SyncError):
     """The stored delta link is no longer known to Graph (410 Gone)."""
 
-    hint = (
+    hint = _lt(
         "Outlook asked for a complete resynchronization; it is done automatically and does "
         "not create duplicates."
     )

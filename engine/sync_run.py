@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from . import mapping
-from .errors import SyncError
+from .errors import RejectedPayload, SyncError
 from .event_values import EventValues, MappingError, values_hash
 from .graph_client import BatchRequest, GraphClient
 from .planner import (
@@ -271,8 +271,10 @@ class SyncRun:
             requests.append(request)
         for (action, values), result in zip(sending, self.client.batch(requests), strict=True):
             if result.error:
-                self._item_error(values.subject if values else "", result.error.user_message,
-                                 result.error.code)
+                subject = values.subject if values else ""
+                if isinstance(result.error, RejectedPayload):
+                    result.error.subject = subject  # so the message names the event
+                self._item_error(subject, result.error.user_message, result.error.code)
                 continue
             self._after_push(action, values, result.body or {})
 

@@ -200,7 +200,7 @@ class OutlookAccount(models.Model):
         self.env["outlook.outbox"].enqueue([(self.id, row[0]) for row in self.env.cr.fetchall()])
 
     def _record_error(self, error):
-        message = error.user_message if isinstance(error, SyncError) else str(error)
+        message = self.env._(error.user_message) if isinstance(error, SyncError) else str(error)
         self.sudo().write({"last_error": message, "state": "error"})
         _logger.warning("Outlook sync of account %s failed: %s", self.id, error)
 
@@ -264,8 +264,11 @@ class OutlookAccount(models.Model):
 
     def _first_sync_preview(self, settings):
         """How many events the first sync will send to Outlook, and how many attendee
-        invitations Outlook will mail for them (past events are never sent)."""
-        _window_start, window_end = settings.window()
+        invitations Outlook will mail for them: upcoming events only, unless a Reset Account
+        asked for all existing events, or for only those changed since the reset."""
+        window_start, window_end = settings.window()
+        ends_after = window_start if self.reset_next_sync == "all" else fields.Datetime.now()
+        changed_since = self.reset_at if self.reset_next_sync == "new" else None
         self.env.flush_all()
         self.env.cr.execute(
             """SELECT count(DISTINCT e.id),
@@ -276,10 +279,11 @@ class OutlookAccount(models.Model):
                  LEFT JOIN calendar_attendee a ON a.event_id = e.id
                  LEFT JOIN res_partner p ON p.id = a.partner_id
                 WHERE e.user_id = %s AND e.active AND e.stop >= %s AND e.start <= %s
+                  AND (%s::timestamp IS NULL OR e.write_date >= %s)
                   AND (e.recurrence_id IS NULL OR e.id IN (
                         SELECT base_event_id FROM calendar_recurrence
                          WHERE base_event_id IS NOT NULL))""",
-            [self.user_id.id, fields.Datetime.now(), window_end])
+            [self.user_id.id, ends_after, window_end, changed_since, changed_since])
         events, invitations = self.env.cr.fetchone()
         return {"events": events, "invitations": invitations}
 

@@ -56,15 +56,15 @@ class OutlookSyncRun(models.Model):
                 conflict_count=len(report.conflicts),
                 conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
                 error_count=len(report.errors),
-                errors="\n".join(f"{e.subject}: {e.message}" if e.subject else e.message
-                                 for e in report.errors) or False,
+                errors="\n".join(f"{e.subject}: {self.env._(e.message)}" if e.subject
+                                 else self.env._(e.message) for e in report.errors) or False,
                 error_code=next((e.code for e in report.errors if e.code), False),
                 state="partial" if report.errors else "done",
             )
         if error is not None:
             values.update(state="failed", error_count=values.get("error_count", 0) + 1,
                           error_code=getattr(error, "code", None) or False,
-                          errors=getattr(error, "user_message", None) or str(error))
+                          errors=self.env._(getattr(error, "user_message", None) or str(error)))
         self.sudo().write(values)
 
     @api.model

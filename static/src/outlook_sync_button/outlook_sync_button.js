@@ -213,7 +213,6 @@ export class OutlookSyncButton extends Component {
                 {
                     title: _t("Outlook synchronization failed"),
                     type: "danger",
-                    sticky: true,
                     // Most lasting failures are an expired or withdrawn sign-in.
                     buttons: [
                         {

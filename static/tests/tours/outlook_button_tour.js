@@ -89,9 +89,9 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
             run: "click",
         },
         {
-            content: "The failure is reported with what to do",
+            content: "The failure is reported with what to do, and a way to do it",
             trigger:
-                ".o_notification:contains('Outlook synchronization failed'):contains('Reconnect your Outlook calendar')",
+                ".o_notification:contains('Outlook synchronization failed'):contains('Reconnect your Outlook calendar'):has(button:contains('Reconnect'))",
         },
         {
             content: "The button is red and its tooltip gives the reason",
@@ -103,13 +103,12 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
             run: "click",
         },
         {
-            content: "The Outlook menu shows the reason too, and a way to reconnect",
-            trigger:
-                ".o_outlook_sync_menu:has(.o_outlook_sync_reconnect) .o_outlook_sync_error:contains('Reconnect your Outlook calendar')",
+            content: "The Outlook menu shows the reason too",
+            trigger: ".o_outlook_sync_menu .o_outlook_sync_error:contains('Reconnect your Outlook calendar')",
         },
         {
-            content: "Reconnect from the notification",
-            trigger: ".o_notification button:contains('Reconnect')",
+            content: "Reconnect from the menu",
+            trigger: ".o_outlook_sync_menu .o_outlook_sync_reconnect",
             run: "click",
             expectUnloadPage: true,
         },
