@@ -291,7 +291,10 @@ class OutlookAccount(models.Model):
     def button_connect(self, return_url=None):
         """Start the Microsoft sign-in; returns the URL to send the browser to."""
         account = self.for_user(self.env.user)
-        return {"url": account.start_sign_in(return_url)}
+        try:
+            return {"url": account.start_sign_in(return_url)}
+        except SyncError as error:  # e.g. Microsoft unreachable, or a wrong setting
+            raise UserError(self.env._(error.user_message)) from error
 
     @api.model
     def button_sync(self):

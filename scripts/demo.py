@@ -15,7 +15,7 @@ import local_postgres
 import requests
 from odoo_runtime import ADDON, ROOT, STATE, find_odoo, odoo_command, write_config
 
-DB_NAME = "outlook_demo"
+DB_NAME = os.environ.get("OCS_DEMO_DB", "outlook_demo")
 ODOO_PORT = int(os.environ.get("OCS_DEMO_ODOO_PORT", "8069"))
 EMULATOR_PORT = int(os.environ.get("OCS_DEMO_EMULATOR_PORT", "8765"))
 CLIENT_ID = "5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f"
@@ -134,7 +134,7 @@ Outlook Calendar Sync is running.
   Odoo:     {odoo_url}   (log in as admin / admin)
   Outlook:  {emulator_url}/_emulator/   (the emulated mailboxes and their events)
 
-  1. In Odoo, open Calendar and click the Outlook button in the side panel.
+  1. In Odoo, open Calendar and click the Outlook button (right end of the calendar header).
   2. Odoo sends you to the (emulated) Microsoft sign-in: pick {ADMIN_MAILBOX}, click Accept.
   3. Back in Odoo, this week's Outlook meetings appear beside the Odoo ones, and the Odoo
      meetings appear in Outlook's page. Edit either side and click Outlook again.

@@ -347,6 +347,31 @@ class TestRecurrence(OutlookCase):
         links = self.env["outlook.event.link"].search([("account_id", "=", alice.id)])
         self.assertEqual(len(links), 4, "the master and each occurrence are linked")
 
+    def test_odoo_occurrence_edits_and_deletions_reach_the_outlook_series(self):
+        alice = self.connect(self.alice)
+        self.sync(alice)
+        base = self.env["calendar.event"].with_user(self.alice).create({
+            "name": "Daily standup", "start": self.in_days(1), "stop": self.in_days(1, 10),
+            "recurrency": True, "rrule_type": "daily", "interval": 1, "end_type": "count",
+            "count": 4,
+        })
+        self.sync(alice)
+        occurrences = base.recurrence_id.calendar_event_ids.sorted("start")
+        occurrences[2].with_user(self.alice).write({"name": "Standup (demo day)",
+                                                    "recurrence_update": "self_only"})
+        self.assertEqual(self.sync(alice).counts.get("updated_in_outlook"), 1)
+        occurrences[3].with_user(self.alice).unlink()
+        self.assertEqual(self.sync(alice).counts.get("deleted_in_outlook"), 1)
+
+        (master,) = self.emulator.events(self.alice.email)
+        instances = self.graph_get(self.alice.email, f"/me/events/{master['id']}/instances",
+                                   startDateTime=self.in_days(0).isoformat(),
+                                   endDateTime=self.in_days(30).isoformat())["value"]
+        self.assertEqual([(i["subject"], i["type"]) for i in instances], [
+            ("Daily standup", "occurrence"), ("Daily standup", "occurrence"),
+            ("Standup (demo day)", "exception")])
+        self.assertEqual(self.emulator.counters()["mail"]["invitation"], 0)
+
 
 @tagged("post_install", "-at_install")
 class TestAnswersFromOdoo(OutlookCase):

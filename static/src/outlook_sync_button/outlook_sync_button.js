@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, onMounted, useState } from "@odoo/owl";
+import { Component, onMounted, status as componentStatus, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { AlertDialog, ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { Dropdown } from "@web/core/dropdown/dropdown";
@@ -48,7 +48,11 @@ export class OutlookSyncButton extends Component {
     }
 
     async loadStatus() {
-        this.state.status = await this.orm.silent.call(MODEL, "button_status", []);
+        const status = await this.orm.silent.call(MODEL, "button_status", []);
+        if (componentStatus(this) === "destroyed") {
+            return; // the user already left the calendar
+        }
+        this.state.status = status;
         const backFromSignIn = browser.sessionStorage.getItem(SIGNING_IN_KEY);
         browser.sessionStorage.removeItem(SIGNING_IN_KEY);
         // Back from Microsoft's sign-in page (or connected by some other way and never

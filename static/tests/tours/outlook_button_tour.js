@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_connect", {
     steps: () => [
         {
             content: "The Outlook button says the calendar is not connected",
-            trigger: `.o_outlook_sync[data-state='disconnected'] .o_outlook_sync_button`,
+            trigger: `.o_outlook_sync[data-state='disconnected'] ${BUTTON}`,
             run: "click",
         },
         {
@@ -47,7 +47,11 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_connect", {
         },
         {
             content: "The button now shows a connected calendar",
-            trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button .fa-check",
+            trigger: `.o_outlook_sync[data-state='connected'] ${BUTTON} .fa-check`,
+        },
+        {
+            content: "Show the day of the Outlook meeting",
+            trigger: ".o_calendar_renderer",
             run: showTomorrow,
         },
         {
@@ -65,7 +69,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_connect", {
         },
         {
             content: "Paused: the button says so",
-            trigger: ".o_outlook_sync[data-state='paused'] .o_outlook_sync_button .fa-pause",
+            trigger: `.o_outlook_sync[data-state='paused'] ${BUTTON} .fa-pause`,
             run: "click",
         },
         {
@@ -85,7 +89,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
     steps: () => [
         {
             content: "Synchronize now",
-            trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button",
+            trigger: `.o_outlook_sync[data-state='connected'] ${BUTTON}`,
             run: "click",
         },
         {
@@ -96,7 +100,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
         {
             content: "The button is red and its tooltip gives the reason",
             trigger:
-                ".o_outlook_sync[data-state='error'] .o_outlook_sync_button[title*='Reconnect your Outlook calendar'] .fa-exclamation-triangle",
+                `.o_outlook_sync[data-state='error'] ${BUTTON}[title*='Reconnect your Outlook calendar'] .fa-exclamation-triangle`,
         },
         {
             trigger: ".o_outlook_sync .o_outlook_sync_toggle",
@@ -117,7 +121,7 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_reconnect", {
             trigger: ".o_notification:contains('Synchronized with Outlook'):contains('From Outlook: 1 new')",
         },
         {
-            trigger: ".o_outlook_sync[data-state='connected'] .o_outlook_sync_button .fa-check",
+            trigger: `.o_outlook_sync[data-state='connected'] ${BUTTON} .fa-check`,
         },
     ],
 });
