@@ -134,7 +134,7 @@ Outlook Calendar Sync is running.
   Odoo:     {odoo_url}   (log in as admin / admin)
   Outlook:  {emulator_url}/_emulator/   (the emulated mailboxes and their events)
 
-  1. In Odoo, open Calendar and click the Outlook button (right end of the calendar header).
+  1. In Odoo, open Calendar and click the Outlook button under the mini calendar.
   2. Odoo sends you to the (emulated) Microsoft sign-in: pick {ADMIN_MAILBOX}, click Accept.
   3. Back in Odoo, this week's Outlook meetings appear beside the Odoo ones, and the Odoo
      meetings appear in Outlook's page. Edit either side and click Outlook again.
