@@ -178,7 +178,8 @@ def test(args=()):
         odoo_passed, odoo_failed = odoo_tier(source, tags)
         passed, failed = passed + odoo_passed, failed + odoo_failed
     else:
-        print(f"ODOO TIER SKIPPED: Odoo 18 not found ({reason}); see README, 'Odoo 18'.")
+        print(f"ODOO TIER SKIPPED: Odoo 18 not found ({reason}); "
+              "see README, 'How Odoo 18 is found'.")
     if not lint_ok:
         print("Lint found problems (see above): counted as a failure.")
         failed += 1

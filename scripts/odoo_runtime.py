@@ -34,7 +34,8 @@ def find_odoo():
         series = _odoo_series(env_path)
         if series == "18.0":
             return Path(env_path).resolve(), None
-        return None, f"ODOO_PATH={env_path} is not an Odoo 18 source tree (found {series})"
+        found = f"Odoo {series}" if series else "no Odoo source tree"
+        return None, f"ODOO_PATH={env_path} holds {found}, not Odoo 18"
     if _odoo_series(DEFAULT_LOCATION) == "18.0":
         return DEFAULT_LOCATION, None
     probe = subprocess.run(
