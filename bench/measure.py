@@ -44,26 +44,29 @@ def route_of(method, url):
 
 
 class HttpCounter:
-    """Counts the HTTP requests this process sends, by route, as they leave `requests`."""
+    """Counts the HTTP requests this process sends, by route, as they leave `requests`
+    (the benchmark's own calls to the emulator's control routes left out)."""
 
     def __init__(self):
         self.routes = Counter()
-        self._original_send = None
 
     def install(self):
-        original = self._original_send = requests.adapters.HTTPAdapter.send
-        counter = self
+        original = requests.adapters.HTTPAdapter.send
+        routes = self.routes
 
         def counting_send(adapter, request, *args, **kwargs):
-            counter.routes[route_of(request.method, request.url)] += 1
+            route = route_of(request.method, request.url)
+            if " /_emulator/" not in route:
+                routes[route] += 1
             return original(adapter, request, *args, **kwargs)
 
         requests.adapters.HTTPAdapter.send = counting_send
         return self
 
     def take(self):
-        """(graph routes, identity routes) since the last call."""
-        routes, self.routes = self.routes, Counter()
+        """(graph routes, identity routes) counted since the last call."""
+        routes = dict(self.routes)
+        self.routes.clear()
         graph = {r: n for r, n in routes.items() if " /v1.0/" in r}
         identity = {r: n for r, n in routes.items() if r not in graph}
         return graph, identity
@@ -140,23 +143,12 @@ class PhaseRecorder:
 
     def phase(self, name, func):
         """Run and measure one phase; `func` returns extra details for the report."""
-        cr = self.env.cr
         reset_emulator_counters(self.config)
         self.http.take()
         rss_before, sql_before = peak_rss_mb(), sql_db.sql_counter
         profile = cProfile.Profile() if self.config.get("profile_dir") else None
-        error, details = None, {}
         started = time.perf_counter()
-        try:
-            if profile:
-                profile.enable()
-            details = func() or {}
-        except Exception:  # the reference may fail: record it and go on
-            error = traceback.format_exc(limit=12)
-            cr.rollback()
-        finally:
-            if profile:
-                profile.disable()
+        details, error = self._run(func, profile)
         seconds = time.perf_counter() - started
         sql_queries = sql_db.sql_counter - sql_before
         graph, identity = self.http.take()
@@ -174,18 +166,36 @@ class PhaseRecorder:
             "error": error,
             "details": details,
         }
-        counters = emulator_counters(self.config)
-        record["emulator_routes"] = {r: n for r, n in counters["requests"].items()
-                                     if " /v1.0/" in r}
-        record["mail"] = counters["mail"]
-        record.update(odoo_side(cr))
-        cr.rollback()  # the count above only read
-        record.update(outlook_side(self.config))
+        record.update(self._after_phase())
         if profile:
             record["profile"] = self._save_profile(name, profile)
         self.result["phases"][name] = record
         self._write()
         return record
+
+    def _run(self, func, profile):
+        """(details, None) or ({}, the error's traceback): a failing phase is recorded."""
+        if profile:
+            profile.enable()
+        try:
+            return func() or {}, None
+        except Exception:  # the reference may fail: record it and go on
+            self.env.cr.rollback()
+            return {}, traceback.format_exc(limit=12)
+        finally:
+            if profile:
+                profile.disable()
+
+    def _after_phase(self):
+        """What the emulator counted, and both sides' events (read after the measurement)."""
+        counters = emulator_counters(self.config)
+        found = {"emulator_routes": {r: n for r, n in counters["requests"].items()
+                                     if " /v1.0/" in r},
+                 "mail": counters["mail"]}
+        found.update(odoo_side(self.env.cr))
+        self.env.cr.rollback()  # only read
+        found.update(outlook_side(self.config))
+        return found
 
     def _save_profile(self, name, profile):
         """Write the phase's profile (.prof and a readable top list); returns the text path."""

@@ -57,9 +57,9 @@ def bench_one(source, client, run_dir, n, addon, args):
         "profile_dir": str(run_dir / "profiles") if args.profile else None,
     }
     started = time.monotonic()
+    conf = write_config(source, emulator_process.free_port())
     try:
         say(f"{addon}, N={n}: installing {odoo_database.MODULES[addon]} in {db_name}")
-        conf = write_config(source, emulator_process.free_port())
         odoo_database.install(source, conf, db_name, addon, run_dir / f"{db_name}-install.log")
         say(f"{addon}, N={n}: seeding the Outlook mailbox with {n} events")
         emulator_process.prepare_mailbox(client, secret, n)
@@ -71,6 +71,7 @@ def bench_one(source, client, run_dir, n, addon, args):
         result = _read_partial(config["out"])
         result["error"] = str(failure)
     finally:
+        conf.unlink(missing_ok=True)
         if not args.keep_databases:
             odoo_database.drop(db_name)
     say(f"{addon}, N={n}: done in {time.monotonic() - started:.0f} s")
