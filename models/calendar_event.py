@@ -69,6 +69,23 @@ class CalendarEvent(models.Model):
         pairs = [(account_id, event_id) for event_id, account_id in self.env.cr.fetchall()]
         self.env["outlook.outbox"].enqueue(pairs)
 
+    def _skip_send_mail_status_update(self):
+        """Outlook mails the attendees of the events it receives from an organizer whose
+        account is synchronized: Odoo must not send a second invitation."""
+        return self._outlook_sends_invitations() or super()._skip_send_mail_status_update()
+
+    def _outlook_sends_invitations(self):
+        self.ensure_one()
+        if not self.user_id or self.env.context.get("outlook_sync_account"):
+            return False
+        settings_direction = self.env["ir.config_parameter"].sudo().get_param(
+            "outlook_calendar_sync.sync_direction") or "both"
+        if settings_direction == "outlook_to_odoo":
+            return False
+        account = self.env["outlook.account"].sudo().search(
+            [("user_id", "=", self.user_id.id), ("state", "!=", "disconnected")], limit=1)
+        return bool(account) and (not account.first_sync_at or self.stop >= account.first_sync_at)
+
     # -- Odoo event -> neutral values ---------------------------------------------------------
 
     def _outlook_values(self):
@@ -114,7 +131,8 @@ class CalendarEvent(models.Model):
     # -- neutral values -> Odoo event ---------------------------------------------------------
 
     @api.model
-    def _outlook_vals(self, values, partners_by_email, organizer_user=None, attendee=None):
+    def _outlook_vals(self, values, partners_by_email, organizer_user=None, attendee=None,
+                      alarms=None):
         """calendar.event values for neutral `values` (attendees as partners); `attendee` is
         the partner of the mailbox the event was read from, always among the attendees."""
         vals = {
@@ -125,7 +143,8 @@ class CalendarEvent(models.Model):
             "show_as": values.show_as,
             "privacy": values.privacy or False,
             "videocall_location": values.online_meeting_url or False,
-            "alarm_ids": [fields.Command.set(self._outlook_alarms(values.reminder_minutes).ids)],
+            "alarm_ids": [fields.Command.set(
+                self._outlook_alarms(values.reminder_minutes, alarms).ids)],
         }
         if values.all_day:
             vals["start"] = datetime.combine(values.start, ALL_DAY_START)
@@ -147,11 +166,16 @@ class CalendarEvent(models.Model):
         return vals
 
     @api.model
-    def _outlook_alarms(self, minutes):
-        """The notification alarm for Outlook's reminder, created when Odoo has none alike."""
+    def _outlook_alarms(self, minutes, cache=None):
+        """The notification alarm for Outlook's reminder, created when Odoo has none alike.
+        `cache` (minutes -> alarm) spares a search per event during a sync run."""
         Alarm = self.env["calendar.alarm"].sudo()
         if minutes is None:
             return Alarm
+        if cache is not None:
+            if minutes not in cache:
+                cache[minutes] = self._outlook_alarms(minutes)
+            return cache[minutes]
         alarm = Alarm.search([("alarm_type", "=", "notification"),
                               ("duration_minutes", "=", minutes)], limit=1)
         if not alarm:

@@ -176,7 +176,9 @@ class OutlookAccount(models.Model):
 
     def _run_engine(self, settings, commit):
         sign_in, _settings = self._sign_in_client(settings)
-        client = GraphClient(settings.endpoints(), sign_in.access_token)
+        # Large delta pages: a sync right after pushing hundreds of events reads their
+        # echoes in one request.
+        client = GraphClient(settings.endpoints(), sign_in.access_token, page_size=1000)
         window_start, window_end = settings.window()
         if not self.first_sync_at:
             self.first_sync_at = fields.Datetime.now()

@@ -25,6 +25,9 @@ class OdooStore:
         self.window_start = window_start.replace(tzinfo=None)
         self.commit = commit
         self.cr = self.env.cr
+        self._prefetch_ids = ()  # the events of the page being synchronized
+        self._alarms = {}  # reminder minutes -> calendar.alarm, for this run
+        self._links_to_write = {}  # remote id -> (Link, series master id), not written yet
 
     # -- links -------------------------------------------------------------------------------
 
@@ -32,6 +35,7 @@ class OdooStore:
                    "FROM outlook_event_link WHERE account_id = %s")
 
     def _links(self, column=None, values=None):
+        self._write_links()
         query, params = self._LINK_QUERY, [self.account.id]
         if column == "graph_id":
             query, params = query + " AND graph_id = ANY(%s)", [*params, list(values)]
@@ -56,18 +60,37 @@ class OdooStore:
         return self._links()
 
     def save_link(self, link, series_master_id=None):
+        """Remember a link; written with the others of the page in a few queries."""
+        for remote_id, (queued, _master) in list(self._links_to_write.items()):
+            if queued.local_id == link.local_id and remote_id != link.remote_id:
+                del self._links_to_write[remote_id]  # an event is linked once per account
+        self._links_to_write[link.remote_id] = (link, series_master_id)
+
+    def _write_links(self):
+        """Write the links remembered since the last write (before any read of links)."""
+        if not self._links_to_write:
+            return
+        rows = list(self._links_to_write.values())
+        self._links_to_write = {}
+
+        def column(name):
+            return [getattr(link, name) for link, _master in rows]
+
+        local_ids, remote_ids = column("local_id"), column("remote_id")
         self.cr.execute(
-            "DELETE FROM outlook_event_link WHERE account_id = %s AND local_id = %s "
-            "AND graph_id != %s", [self.account.id, link.local_id, link.remote_id])
+            "DELETE FROM outlook_event_link l USING unnest(%s::int[], %s::varchar[]) AS t(lid, gid)"
+            " WHERE l.account_id = %s AND l.local_id = t.lid AND l.graph_id != t.gid",
+            [local_ids, remote_ids, self.account.id])
         self.cr.execute(
             """INSERT INTO outlook_event_link (account_id, event_id, local_id, graph_id, ical_uid,
                    change_key, synced_hash, remote_hash, series_master_graph_id, create_uid,
                    write_uid, create_date, write_date)
-               SELECT %(account)s, e.id, %(local)s, %(graph)s, %(uid)s, %(key)s, %(hash)s,
-                      %(remote_hash)s, %(master)s, %(user)s, %(user)s,
+               SELECT %s, e.id, t.lid, t.gid, t.uid, t.ckey, t.hash, t.rhash, t.master, %s, %s,
                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                 FROM (SELECT %(local)s AS wanted) w
-                 LEFT JOIN calendar_event e ON e.id = w.wanted
+                 FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                             %s::varchar[], %s::varchar[], %s::varchar[])
+                      AS t(lid, gid, uid, ckey, hash, rhash, master)
+                 LEFT JOIN calendar_event e ON e.id = t.lid
                ON CONFLICT (account_id, graph_id) DO UPDATE SET
                    event_id = EXCLUDED.event_id, local_id = EXCLUDED.local_id,
                    ical_uid = EXCLUDED.ical_uid, change_key = EXCLUDED.change_key,
@@ -75,17 +98,19 @@ class OdooStore:
                    series_master_graph_id = COALESCE(EXCLUDED.series_master_graph_id,
                                                      outlook_event_link.series_master_graph_id),
                    write_date = EXCLUDED.write_date""",
-            {"account": self.account.id, "local": link.local_id, "graph": link.remote_id,
-             "uid": link.ical_uid, "key": link.change_key, "hash": link.synced_hash,
-             "remote_hash": link.remote_hash,
-             "master": series_master_id, "user": self.env.uid})
-        if link.ical_uid:
-            self.cr.execute(
-                "UPDATE calendar_event SET outlook_ical_uid = %s "
-                "WHERE id = %s AND outlook_ical_uid IS NULL", [link.ical_uid, link.local_id])
-            self.events.browse(link.local_id).invalidate_recordset(["outlook_ical_uid"])
+            [self.account.id, self.env.uid, self.env.uid, local_ids, remote_ids,
+             column("ical_uid"), column("change_key"), column("synced_hash"),
+             column("remote_hash"), [master for _link, master in rows]])
+        # The shared meeting id lets another user's copy find this event.
+        self.cr.execute(
+            "UPDATE calendar_event e SET outlook_ical_uid = t.uid "
+            "FROM unnest(%s::int[], %s::varchar[]) AS t(lid, uid) "
+            "WHERE e.id = t.lid AND t.uid IS NOT NULL AND e.outlook_ical_uid IS NULL",
+            [local_ids, column("ical_uid")])
+        self.events.browse(local_ids).invalidate_recordset(["outlook_ical_uid"])
 
     def drop_link(self, link):
+        self._write_links()
         self.cr.execute("DELETE FROM outlook_event_link WHERE account_id = %s AND graph_id = %s",
                         [self.account.id, link.remote_id])
 
@@ -93,6 +118,7 @@ class OdooStore:
         ical_uids = [uid for uid in ical_uids if uid]
         if not ical_uids:
             return {}
+        self._write_links()
         self.events.flush_model(["outlook_ical_uid", "active"])
         self.cr.execute(
             "SELECT outlook_ical_uid, id FROM calendar_event "
@@ -120,11 +146,11 @@ class OdooStore:
         self.cr.execute(query, params)
         ids = [row[0] for row in self.cr.fetchall()]
         states, skipped = [], []
-        events = self.events.browse(ids).exists()
+        events = {event.id: event for event in self.events.browse(ids).exists()}
+        self._prefetch_ids = tuple(events)
         linked = self.links_by_local(ids)
         for event_id in ids:
-            event = events.browse(event_id) if event_id in events.ids else None
-            state = self._local_state(event_id, event, event_id in linked)
+            state = self._local_state(event_id, events.get(event_id), event_id in linked)
             (states if state else skipped).append(state or event_id)
         self.done_changes(skipped)
         return states
@@ -166,6 +192,7 @@ class OdooStore:
 
     def pending_answers(self):
         """This user's answers, changed in Odoo, to invitations linked in their mailbox."""
+        self._write_links()
         self.env["calendar.attendee"].flush_model(["state", "partner_id", "event_id"])
         self.cr.execute(
             """SELECT l.local_id, l.graph_id, l.ical_uid, l.change_key, l.synced_hash, a.state
@@ -191,7 +218,9 @@ class OdooStore:
     # -- events ------------------------------------------------------------------------------
 
     def local_values(self, local_id):
-        return self.events.browse(local_id)._outlook_values()
+        # Read together with the events of the same page: one query per field, not per event.
+        event = self.events.browse(local_id).with_prefetch(self._prefetch_ids or (local_id,))
+        return event._outlook_values()
 
     def local_hash(self, local_id):
         return values_hash(self.local_values(local_id))
@@ -203,7 +232,8 @@ class OdooStore:
         for _item, values in items:
             organizer = organizers.get(values.organizer_email)
             vals_list.append(self.events._outlook_vals(values, partners, organizer,
-                                                       attendee=self.user.partner_id))
+                                                       attendee=self.user.partner_id,
+                                                       alarms=self._alarms))
         # Odoo creates recurring events after the others, whatever the order given: create
         # the single events together and each series apart, so ids match their items.
         singles = [i for i, vals in enumerate(vals_list) if not vals.get("recurrency")]
@@ -214,8 +244,10 @@ class OdooStore:
         for index, vals in enumerate(vals_list):
             if ids[index] is None:
                 ids[index] = self.events.create(vals).id
+        self._prefetch_ids = tuple(ids)
         for local_id, (_item, values) in zip(ids, items, strict=True):
-            self._set_answers(self.events.browse(local_id), values)
+            self._set_answers(self.events.browse(local_id).with_prefetch(self._prefetch_ids),
+                              values)
         return ids
 
     def update_local(self, local_id, values):
@@ -223,7 +255,7 @@ class OdooStore:
         partners = self._partners([values])
         organizer = self._organizers([values]).get(values.organizer_email)
         vals = self.events._outlook_vals(values, partners, organizer,
-                                         attendee=self.user.partner_id)
+                                         attendee=self.user.partner_id, alarms=self._alarms)
         vals["active"] = True
         if event.recurrence_id:
             recurring = bool(values.recurrence) and event.recurrence_id.base_event_id == event
@@ -264,6 +296,7 @@ class OdooStore:
 
     def checkpoint(self):
         # Links and the outbox are written in SQL: the ORM's cached view of them is stale.
+        self._write_links()
         self.env["outlook.event.link"].invalidate_model()
         self.env["outlook.outbox"].invalidate_model()
         self.events.invalidate_model(["outlook_link_ids", "outlook_ical_uid"])
@@ -275,7 +308,8 @@ class OdooStore:
     def _partners(self, values_list):
         """Partners for every attendee e-mail (case-insensitive), created when unknown."""
         wanted = {a.email: a.name for values in values_list for a in values.attendees}
-        Partner = self.env["res.partner"].sudo()
+        Partner = self.env["res.partner"].sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
         found = {}
         if wanted:
             Partner.flush_model(["email", "active"])

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.mail.tests.common import MockEmail
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -211,7 +212,7 @@ class TestFirstSync(OutlookCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOutbox(OutlookCase):
+class TestOutbox(MockEmail, OutlookCase):
     def test_changes_are_queued_in_the_same_transaction(self):
         alice = self.connect(self.alice)
         self.sync(alice)
@@ -222,6 +223,25 @@ class TestOutbox(OutlookCase):
         self.assertEqual(queued.mapped("event_id"), [event.id])
         self.sync(alice)
         self.assertFalse(self.env["outlook.outbox"].search([("account_id", "=", alice.id)]))
+
+    def test_attendees_get_one_invitation_from_outlook_not_a_second_from_odoo(self):
+        guest = self.env["res.partner"].create({"name": "Guest", "email": "guest@fabrikam.example"})
+
+        def invite(name, days):
+            with self.mock_mail_gateway():
+                self.env["calendar.event"].with_user(self.alice).create({
+                    "name": name, "start": self.in_days(days), "stop": self.in_days(days, 10),
+                    "partner_ids": [fields.Command.set([self.alice.partner_id.id, guest.id])],
+                })
+            return [mail.email_to for mail in self._new_mails]
+
+        self.assertTrue(invite("Before connecting", 1), "not connected: Odoo invites itself")
+        alice = self.connect(self.alice)
+        self.sync(alice)
+        self.emulator.reset_counters()
+        self.assertFalse(invite("After connecting", 2), "Outlook sends this invitation")
+        self.sync(alice)
+        self.assertEqual(self.emulator.counters()["mail"]["invitation"], 1)
 
     def test_changes_from_outlook_are_not_queued_back(self):
         alice = self.connect(self.alice)
