@@ -24,7 +24,8 @@ def sync_context(env, account):
     the change must not be queued back to Outlook."""
     return dict(env.context, outlook_sync_account=account.id, no_mail_to_attendees=True,
                 dont_notify=True, mail_create_nolog=True, mail_notrack=True,
-                tracking_disable=True, mail_auto_subscribe_no_notify=True)
+                tracking_disable=True, mail_auto_subscribe_no_notify=True,
+                mail_create_nosubscribe=True)
 
 
 class CalendarEvent(models.Model):

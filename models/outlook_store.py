@@ -289,6 +289,7 @@ class OdooStore:
     def series_occurrences(self, local_id):
         event = self.events.browse(local_id).exists()
         occurrences = event.recurrence_id.calendar_event_ids.filtered("active") or event
+        self._prefetch_ids = tuple(set(self._prefetch_ids) | set(occurrences.ids))
         return {
             (occ.start_date if occ.allday else occ.start.replace(tzinfo=UTC)): occ.id
             for occ in occurrences
