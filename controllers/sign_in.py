@@ -15,7 +15,7 @@ class OutlookSignIn(http.Controller):
     def authentication(self, **params):
         account = request.env["outlook.account"].for_user(request.env.user)
         try:
-            return_url = account.finish_sign_in(params)
+            return_url = account._finish_sign_in(params)
         except SyncError as error:
             _logger.warning("Outlook sign-in of user %s failed: %s", request.env.uid, error)
             return self._failure_page(request.env._(error.user_message))

@@ -112,7 +112,7 @@ class OutlookAccount(models.Model):
             raise SignInFailed("the sign-in took too long")
         return content
 
-    def start_sign_in(self, return_url=None):
+    def _start_sign_in(self, return_url=None):
         """The Microsoft sign-in URL for this account's user; remembers the pending flow."""
         self.ensure_one()
         client, settings = self._sign_in_client()
@@ -121,7 +121,7 @@ class OutlookAccount(models.Model):
         self.sudo().sign_in_flow = json.dumps(flow)
         return auth_uri
 
-    def finish_sign_in(self, params):
+    def _finish_sign_in(self, params):
         """Complete the sign-in from Microsoft's redirect; returns the URL to go back to.
 
         Raises SyncError subclasses whose user_message says what to do.
@@ -294,7 +294,7 @@ class OutlookAccount(models.Model):
         """Start the Microsoft sign-in; returns the URL to send the browser to."""
         account = self.for_user(self.env.user)
         try:
-            return {"url": account.start_sign_in(return_url)}
+            return {"url": account._start_sign_in(return_url)}
         except SyncError as error:  # e.g. Microsoft unreachable, or a wrong setting
             raise UserError(self.env._(error.user_message)) from error
 

@@ -40,10 +40,10 @@ def configure_outlook(env, emulator, base_url=BASE_URL):
 def sign_in(account, emulator, email):
     """The user signs in at Microsoft (auto-consent) and comes back to Odoo."""
     emulator.set_consent(email, accept=True)
-    url = account.with_user(account.user_id).start_sign_in("/odoo/calendar")
+    url = account.with_user(account.user_id)._start_sign_in("/odoo/calendar")
     answer = requests.get(url, allow_redirects=False, timeout=10)
     params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
-    return account.with_user(account.user_id).finish_sign_in(params)
+    return account.with_user(account.user_id)._finish_sign_in(params)
 
 
 def graph_event(subject, start, hours=1, attendees=(), **extra):

@@ -43,7 +43,7 @@ class TestSignIn(EmulatorRequestsMixin, HttpCase):
     def microsoft_answer(self, login, accept=True):
         """Start the sign-in as `login` and return what Microsoft sends back."""
         self.emulator.set_consent(self.users[login].email, accept=accept)
-        url = self.account(login).with_user(self.users[login]).start_sign_in("/odoo/calendar")
+        url = self.account(login).with_user(self.users[login])._start_sign_in("/odoo/calendar")
         answer = requests.get(url, allow_redirects=False, timeout=10)
         return dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
 
