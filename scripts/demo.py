@@ -99,18 +99,17 @@ def seed_outlook(base_url):
 
 
 def prepare_database(source, conf, emulator, ca_file, secret):
-    """Install the addon once, then (re)configure it for this emulator run."""
+    """A fresh database for each run: the emulator's mailboxes are new each time too."""
     local_postgres.start()
-    exists = local_postgres.database_exists(DB_NAME)
-    cmd, env = odoo_command(source, conf, "-d", DB_NAME, "--stop-after-init",
-                            "-i" if not exists else "-u", ADDON)
+    local_postgres.drop_database(DB_NAME)
+    cmd, env = odoo_command(source, conf, "-d", DB_NAME, "--stop-after-init", "-i", ADDON)
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     script = ROOT / "scripts" / "demo_database.py"
     cmd, env = odoo_command(source, conf, "-d", DB_NAME, "--no-http", command="shell")
     env.update(OCS_DEMO_GRAPH=emulator.graph_url, OCS_DEMO_AUTHORITY=emulator.https_url,
                OCS_DEMO_CA=str(ca_file), OCS_DEMO_CLIENT_ID=CLIENT_ID,
                OCS_DEMO_CLIENT_SECRET=secret, OCS_DEMO_BASE_URL=f"http://127.0.0.1:{ODOO_PORT}",
-               OCS_DEMO_MAILBOX=ADMIN_MAILBOX, OCS_DEMO_FIRST_RUN="" if exists else "1")
+               OCS_DEMO_MAILBOX=ADMIN_MAILBOX)
     with open(script, encoding="utf-8") as stdin:
         subprocess.run(cmd, env=env, check=True, stdin=stdin, stdout=subprocess.DEVNULL)
 

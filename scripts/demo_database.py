@@ -20,28 +20,25 @@ for key, value in {
 
 admin = env.ref("base.user_admin")  # noqa: F821
 admin.write({"email": get("OCS_DEMO_MAILBOX"), "tz": "UTC"})
-# A new emulator knows none of the old tokens: start each run disconnected.
-env["outlook.account"].sudo().search([]).unlink()  # noqa: F821
-env["outlook.event.link"].sudo().search([]).unlink()  # noqa: F821
 
-if get("OCS_DEMO_FIRST_RUN"):
-    Partner = env["res.partner"]  # noqa: F821
-    guests = Partner.create([
-        {"name": "Maria Lopez", "email": "maria@demo.example"},
-        {"name": "Jordan Lee", "email": "jordan@contoso.example"},
-    ])
-    today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    monday = today - timedelta(days=today.weekday())
-    Event = env["calendar.event"].with_user(admin)  # noqa: F821
-    Event.with_context(no_mail_to_attendees=True).create([
-        {"name": "1:1 with Maria", "start": monday + timedelta(days=1, hours=11),
-         "stop": monday + timedelta(days=1, hours=11, minutes=30),
-         "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
-        {"name": "Interview: Jordan Lee", "start": monday + timedelta(days=2, hours=15),
-         "stop": monday + timedelta(days=2, hours=16), "location": "Room 2",
-         "partner_ids": [(6, 0, [admin.partner_id.id, guests[1].id])]},
-        {"name": "Quarter planning (last month)", "start": monday - timedelta(days=30, hours=-9),
-         "stop": monday - timedelta(days=30, hours=-11),
-         "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
-    ])
+# A few meetings already in Odoo, one of them last month.
+Partner = env["res.partner"]  # noqa: F821
+guests = Partner.create([
+    {"name": "Maria Lopez", "email": "maria@demo.example"},
+    {"name": "Jordan Lee", "email": "jordan@contoso.example"},
+])
+today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+monday = today - timedelta(days=today.weekday())
+Event = env["calendar.event"].with_user(admin)  # noqa: F821
+Event.with_context(no_mail_to_attendees=True).create([
+    {"name": "1:1 with Maria", "start": monday + timedelta(days=1, hours=11),
+     "stop": monday + timedelta(days=1, hours=11, minutes=30),
+     "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
+    {"name": "Interview: Jordan Lee", "start": monday + timedelta(days=2, hours=15),
+     "stop": monday + timedelta(days=2, hours=16), "location": "Room 2",
+     "partner_ids": [(6, 0, [admin.partner_id.id, guests[1].id])]},
+    {"name": "Quarter planning (last month)", "start": monday - timedelta(days=30, hours=-9),
+     "stop": monday - timedelta(days=30, hours=-11),
+     "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
+])
 env.cr.commit()  # noqa: F821
