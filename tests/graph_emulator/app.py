@@ -35,6 +35,8 @@ class GraphApp:
         with self.state.lock:
             self.state.counters.count_request(f"{request.method} {template}")
             fault = self.state.faults.take(request.method, request.path)
+            if fault:
+                self.state.counters.count_fault(fault.kind)
         if fault and fault.kind == "delay":
             time.sleep(fault.delay)
         if fault and fault.kind == "status":
@@ -44,11 +46,28 @@ class GraphApp:
         if fault and fault.kind == "drop" and not fault.after_apply:
             return self._drop(request)
         response = self._dispatch(route, params, request)
+        self._count_for_revoke(route, request)
         if fault and fault.kind == "drop":
             return self._drop(request)
         if fault and fault.kind == "mangle" and response.status == 200 and response.body:
             response.body = json.dumps(fault.mangle(json.loads(response.body))).encode()
         return response
+
+    def _count_for_revoke(self, route, request):
+        """A revoke fault counts the Graph requests its mailbox made; the $batch envelope
+        is left out, its inner requests count one by one."""
+        if route is not None and route.template == batch.ROUTE:
+            return
+        auth = request.headers.get("authorization", "")
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        with self.state.lock:
+            record = self.state.access_tokens.get(token) if token else None
+            if record is None:
+                return
+            for fault in self.state.faults.answered(request.method, request.path,
+                                                    record["email"]):
+                self.state.revoke(fault.email)
+                self.state.counters.count_fault("revoke")
 
     @staticmethod
     def _drop(request):

@@ -12,11 +12,12 @@ from .errors import GraphError
 from .http_messages import Request, Response
 
 MAX_REQUESTS = 20
+ROUTE = "/v1.0/$batch"
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 
 def register(router, app):
-    router.add("POST", "/v1.0/$batch", lambda request: run_batch(app, request), locked=False)
+    router.add("POST", ROUTE, lambda request: run_batch(app, request), locked=False)
 
 
 def _bad(message):

@@ -13,8 +13,8 @@ from .ids import etag
 def create(state, mailbox, payload, count_mail=True):
     """Create an event; a repeated transactionId returns the event made the first time."""
     transaction = payload.get("transactionId")
-    if isinstance(transaction, str) and transaction in mailbox.by_transaction:
-        existing = mailbox.events.get(mailbox.by_transaction[transaction])
+    if isinstance(transaction, str):
+        existing = _made_before(state, mailbox, transaction)
         if existing is not None:
             return existing
     event = calendar_store.build_event(state, mailbox, payload)
@@ -22,6 +22,27 @@ def create(state, mailbox, payload, count_mail=True):
     if event.fields["isOrganizer"]:
         meetings.announce_new(state, mailbox, event, count_mail)
     return event
+
+
+def _made_before(state, mailbox, transaction):
+    """The event a transactionId already made, if a retry must get it back.
+
+    For an event since deleted the documentation says nothing: the
+    transaction_id_after_delete option picks forgetting the id (a new event), answering
+    the deleted event as it was, or refusing the id.
+    """
+    existing = mailbox.events.get(mailbox.by_transaction.get(transaction))
+    if existing is not None:
+        return existing
+    deleted = mailbox.deleted_transactions.get(transaction)
+    choice = state.options.transaction_id_after_delete
+    if deleted is None or choice == "creates_new":
+        return None
+    if choice == "returns_deleted":
+        return deleted
+    raise GraphError(409, "ErrorDuplicateTransactionId",
+                     "Your request can't be completed. The TransactionId specified in the "
+                     "request has already been used to create a different event.")
 
 
 def update(state, mailbox, ident, payload, count_mail=True, if_match=None):

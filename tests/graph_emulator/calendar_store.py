@@ -198,6 +198,7 @@ def insert(state, mailbox, event):
     if event.fields.get("transactionId"):
         mailbox.by_transaction[event.fields["transactionId"]] = event.core
     mailbox.touch(event)
+    track_series_changes(event)
     state.changed(mailbox, "created", ("events", event.core))
 
 
@@ -208,15 +209,52 @@ def save(state, mailbox, event, bump_modified=True):
         event.modified = state.now()
     event.cache.clear()
     mailbox.touch(event)
+    track_series_changes(event)
     state.changed(mailbox, "updated", ("events", event.core))
 
 
 def remove(state, mailbox, event):
     mailbox.events.pop(event.core, None)
     mailbox.by_ical.pop(event.ical_uid, None)
-    mailbox.by_transaction.pop(event.fields.get("transactionId"), None)
+    transaction = event.fields.get("transactionId")
+    mailbox.by_transaction.pop(transaction, None)
+    if transaction:
+        # Kept for the transaction_id_after_delete option: a retry may meet it again.
+        mailbox.deleted_transactions[transaction] = event
     mailbox.log.record_delete(event.core)
     state.changed(mailbox, "deleted", ("events", event.core))
+
+
+def track_series_changes(event):
+    """Note what of a series changed at its new log position (event.seq): its own values,
+    every instance (new times or pattern), or single instances (edited or deleted)."""
+    if event.kind != "seriesMaster":
+        event.shape = None
+        return
+    before, after, seq = event.shape, _series_shape(event), event.seq
+    if before is None or before[0] != after[0]:
+        event.master_seq = seq
+    if before is None or before[1] != after[1]:
+        event.all_seq = seq
+    else:
+        for original in _changed_instances(before, after):
+            event.instance_seqs[original] = seq
+    event.shape = after
+
+
+def _series_shape(event):
+    """(master values, series times and pattern, exception versions, deleted starts)."""
+    return (repr((event.fields, event.start, event.end)),
+            (event.start, event.end, repr(event.fields.get("recurrence"))),
+            {original: exc.change_key for original, exc in event.exceptions.items()},
+            frozenset(event.cancelled))
+
+
+def _changed_instances(before, after):
+    old, new = before[2], after[2]
+    edited = {original for original in old.keys() | new.keys()
+              if old.get(original) != new.get(original)}
+    return edited | (before[3] ^ after[3])
 
 
 def apply_patch(event, payload):

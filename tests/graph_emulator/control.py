@@ -20,7 +20,8 @@ METHODS = (
     "revoke", "expire_delta_tokens", "set_token_lifetime", "create_event", "update_event",
     "delete_event", "respond", "events", "get_event", "seed", "add_fault", "clear_faults",
     "counters", "sent_mail", "reset_counters", "reset", "set_now", "deliver_notifications",
-    "auto_deliver_notifications",
+    "auto_deliver_notifications", "set_options", "options", "import_copy",
+    "deliver_invitation",
 )
 
 

@@ -3,8 +3,13 @@
 For code that runs the emulator as a separate process (`python -m graph_emulator`):
 
     client = EmulatorClient("http://127.0.0.1:8765")
-    client.add_mailbox("alice@example.com")
+    client.add_mailbox(email="alice@example.com")
+    client.set_options(series_paging="split", resend_unchanged=0.2)
+    client.add_fault(method="POST", path_pattern="/v1.0/me/events", kind="status",
+                     status=429, probability=0.3, times=None)
     client.counters()["mail"]["invitation"]
+
+Every method takes keyword arguments only, the names of GraphEmulator's.
 """
 
 import requests

@@ -1,4 +1,5 @@
-"""What the emulator counts: requests per route template, and mail Outlook would send."""
+"""What the emulator counts: requests per route template, mail Outlook would send, and
+injected faults by kind."""
 
 from collections import Counter
 
@@ -10,6 +11,10 @@ class Counters:
         self.requests = Counter()
         self.mail = Counter({kind: 0 for kind in MAIL_KINDS})
         self.sent = []          # every message: {"kind", "to", "subject", "counted"}
+        self.faults = Counter()
+
+    def count_fault(self, kind):
+        self.faults[kind] += 1
 
     def count_request(self, route_key):
         self.requests[route_key] += 1
@@ -22,4 +27,8 @@ class Counters:
                 self.mail[kind] += 1
 
     def snapshot(self):
-        return {"requests": dict(self.requests), "mail": {k: self.mail[k] for k in MAIL_KINDS}}
+        """The "faults" entry appears once a fault was injected: a quiet run reads as before."""
+        shot = {"requests": dict(self.requests), "mail": {k: self.mail[k] for k in MAIL_KINDS}}
+        if self.faults:
+            shot["faults"] = dict(self.faults)
+        return shot

@@ -13,7 +13,7 @@ Graph JSON (times in UTC) and mail attendees like Outlook does; seed() does not.
 
 from datetime import datetime
 
-from . import calendar_actions, calendar_store, seeding, subscriptions, todo
+from . import calendar_actions, calendar_store, meetings, seeding, subscriptions, todo
 from .app import GraphApp
 from .change_log import TokenRegistry
 from .counters import Counters
@@ -144,12 +144,7 @@ class GraphEmulator:
     def revoke(self, email):
         """The user withdrew consent: refresh grants fail, access tokens answer 401."""
         with self.state.lock:
-            key = email.lower()
-            for record in (*self.state.access_tokens.values(),
-                           *self.state.refresh_tokens.values()):
-                if record["email"] == key:
-                    record["revoked"] = True
-            self.state.consents = {c for c in self.state.consents if c[0] != key}
+            self.state.revoke(email)
 
     def expire_delta_tokens(self, email):
         """Forget the mailbox's delta state: old tokens now answer 410 SyncStateNotFound."""
@@ -194,19 +189,57 @@ class GraphEmulator:
                 return None
             return _render(event, instance)
 
+    def import_copy(self, email, source_email, event_id):
+        """Put into `email` a copy of `source_email`'s event (same iCalUId, the real
+        organizer, `email` neither organizer nor attendee); later changes to the original
+        never reach it. Mails nobody."""
+        with self.state.lock:
+            event = meetings.import_copy(self.state, self._mailbox(email),
+                                         self._mailbox(source_email), event_id)
+            return render_event(event, RenderOptions())
+
+    def deliver_invitation(self, email, graph_json, organizer_email, organizer_name=None,
+                           ical_uid=None):
+        """Put into `email` an invitation organized by `organizer_email` (any address, an
+        emulated mailbox holding no such meeting included): isOrganizer false, answer
+        none, `email` among the attendees. Mails nobody."""
+        with self.state.lock:
+            event = meetings.deliver_invitation(self.state, self._mailbox(email), graph_json,
+                                                organizer_email, organizer_name, ical_uid)
+            return render_event(event, RenderOptions())
+
     def seed(self, email, n, mix=None, start=None, span_days=365):
         """n events over the sync window; no mail is counted. Returns n."""
         with self.state.lock:
             return seeding.seed(self.state, self._mailbox(email), n, mix, start, span_days)
 
+    # --- service choices ---------------------------------------------------------------
+
+    def set_options(self, **options):
+        """Pick among the behaviours the live service may show (see service_options.py);
+        returns every option's value. reset() brings the defaults back."""
+        with self.state.lock:
+            return self.state.options.update(**options)
+
+    def options(self):
+        with self.state.lock:
+            return self.state.options.as_dict()
+
     # --- faults, counters, clock -------------------------------------------------------
 
     def add_fault(self, method, path_pattern, kind, times=1, status=None, retry_after=None,
-                  delay=None, after_apply=False, subject=None, replace=None):
-        """Inject a fault; see faults.py for the glob / "re:" pattern rules."""
+                  delay=None, after_apply=False, subject=None, replace=None, probability=None,
+                  after_requests=None, email=None):
+        """Inject a fault; see faults.py for the pattern rules, probability and revoke."""
         with self.state.lock:
-            self.state.faults.add(method, path_pattern, kind, times, status, retry_after,
-                                  delay, after_apply, subject, replace)
+            fault = self.state.faults.add(method, path_pattern, kind, times, status,
+                                          retry_after, delay, after_apply, subject, replace,
+                                          probability, after_requests, email)
+            if kind == "revoke" and after_requests == 0:
+                # No request to wait for: revoked at once.
+                self.state.faults.remove(fault)
+                self.state.revoke(email)
+                self.state.counters.count_fault("revoke")
 
     def clear_faults(self):
         with self.state.lock:

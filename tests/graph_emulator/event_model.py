@@ -28,6 +28,12 @@ class Event:
     exceptions: dict = field(default_factory=dict)   # original start -> Event
     cancelled: set = field(default_factory=set)      # original starts removed
     cache: dict = field(default_factory=dict)        # expansion cache, keyed by change_key
+    # What of a series changed at which change-log position, so an incremental delta
+    # round can tell the master's own changes from those of single instances.
+    master_seq: int = 0                  # last change of the master's own values
+    all_seq: int = 0                     # last change of every instance (new times/pattern)
+    instance_seqs: dict = field(default_factory=dict)   # original start -> last change
+    shape: tuple | None = None           # what those were compared against
 
     @property
     def is_all_day(self):
@@ -67,6 +73,7 @@ class Mailbox:
     order: list = field(default_factory=list)         # cores in creation order
     log: ChangeLog = field(default_factory=ChangeLog)
     by_transaction: dict = field(default_factory=dict)
+    deleted_transactions: dict = field(default_factory=dict)   # transactionId -> Event
     by_ical: dict = field(default_factory=dict)
     todo_lists: dict = field(default_factory=dict)    # list id -> TodoList
 

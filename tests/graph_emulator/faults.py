@@ -9,13 +9,21 @@ glob matched with fnmatch against the request path without its query string (for
 "/v1.0/me/events*"); prefix it with "re:" to use a regular expression that must match the
 whole path instead. Inner requests of a $batch are matched by their own path
 ("/v1.0/me/events"), so a fault can target one request in a batch.
+
+With `probability`, a matching request meets the fault only when a draw from the fault
+list's random generator (seeded from the emulator seed, so a run is repeatable) falls
+under it; `times` then counts the faults actually injected.
+
+A "revoke" fault changes no answer: once `after_requests` matching Graph requests of the
+mailbox `email` were answered, that mailbox's consent is revoked, as revoke(email) does.
 """
 
 import fnmatch
+import random
 import re
 from dataclasses import dataclass
 
-KINDS = ("status", "drop", "delay", "mangle")
+KINDS = ("status", "drop", "delay", "mangle", "revoke")
 _DEFAULT_CODES = {429: "ApplicationThrottled", 500: "generalException", 502: "BadGateway",
                   503: "serviceNotAvailable", 504: "GatewayTimeout"}
 _DEFAULT_MESSAGES = {
@@ -37,6 +45,10 @@ class Fault:
     after_apply: bool = False
     subject: str | None = None     # mangle: which items to overwrite
     replace: dict | None = None    # mangle: the properties written over them
+    probability: float | None = None   # None: every matching request
+    after_requests: int | None = None  # revoke: requests answered before revoking
+    email: str | None = None           # revoke: whose consent, whose requests count
+    seen: int = 0                      # revoke: matching requests answered so far
 
     def matches(self, method, path):
         if self.method not in ("*", method.upper()):
@@ -63,34 +75,76 @@ class Fault:
 
 
 class FaultList:
-    def __init__(self):
+    def __init__(self, seed=0):
+        self.seed = seed
         self.faults = []
+        self.clear()
 
     def add(self, method, path_pattern, kind, times=1, status=None, retry_after=None,
-            delay=None, after_apply=False, subject=None, replace=None):
-        if kind not in KINDS:
-            raise ValueError(f"Unknown fault kind {kind!r}: use one of {', '.join(KINDS)}.")
-        if kind == "status" and not status:
-            raise ValueError("A 'status' fault needs the HTTP status to answer, e.g. 429.")
-        if kind == "delay" and not delay:
-            raise ValueError("A 'delay' fault needs the number of seconds to wait.")
-        if kind == "mangle" and not replace:
-            raise ValueError("A 'mangle' fault needs the properties to overwrite (replace=).")
+            delay=None, after_apply=False, subject=None, replace=None, probability=None,
+            after_requests=None, email=None):
+        _check(kind, status, delay, replace, probability, after_requests, email)
         fault = Fault(method.upper(), path_pattern, kind, times, status, retry_after, delay,
-                      after_apply, subject, replace)
+                      after_apply, subject, replace, probability, after_requests,
+                      email.strip().lower() if email else None)
         self.faults.append(fault)
         return fault
 
     def take(self, method, path):
-        """The first fault matching this request, used up by one."""
+        """The first fault this request meets, used up by one; revoke faults excepted."""
         for fault in self.faults:
-            if fault.matches(method, path):
-                if fault.times is not None:
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self.faults.remove(fault)
-                return fault
+            if fault.kind == "revoke" or not fault.matches(method, path):
+                continue
+            if fault.probability is not None and self.random.random() >= fault.probability:
+                continue
+            self._use(fault)
+            return fault
         return None
+
+    def answered(self, method, path, email):
+        """Count an answered Graph request of `email`; the revoke faults now due."""
+        due = []
+        for fault in list(self.faults):
+            if fault.kind == "revoke" and fault.email == email and fault.matches(method,
+                                                                                 path):
+                fault.seen += 1
+                if fault.seen >= fault.after_requests:
+                    self.remove(fault)
+                    due.append(fault)
+        return due
+
+    def _use(self, fault):
+        if fault.times is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                self.remove(fault)
+
+    def remove(self, fault):
+        if fault in self.faults:
+            self.faults.remove(fault)
 
     def clear(self):
         self.faults.clear()
+        # A fresh generator, so a test run after reset() draws the same faults again.
+        self.random = random.Random(f"{self.seed}|faults")
+
+
+def _check(kind, status, delay, replace, probability, after_requests, email):
+    if kind not in KINDS:
+        raise ValueError(f"Unknown fault kind {kind!r}: use one of {', '.join(KINDS)}.")
+    if kind == "status" and not status:
+        raise ValueError("A 'status' fault needs the HTTP status to answer, e.g. 429.")
+    if kind == "delay" and not delay:
+        raise ValueError("A 'delay' fault needs the number of seconds to wait.")
+    if kind == "mangle" and not replace:
+        raise ValueError("A 'mangle' fault needs the properties to overwrite (replace=).")
+    if probability is not None and (isinstance(probability, bool) or not isinstance(
+            probability, (int, float)) or not 0 < probability <= 1):
+        raise ValueError("probability is a number above 0 and at most 1.")
+    if kind == "revoke":
+        if not email or not isinstance(after_requests, int) or after_requests < 0:
+            raise ValueError("A 'revoke' fault needs email= and after_requests= (a count "
+                             "of requests, 0 or more).")
+        if probability is not None:
+            raise ValueError("A 'revoke' fault happens after a count of requests, not by "
+                             "chance: leave probability out.")

@@ -173,7 +173,8 @@ class CalendarApi:
         wanted = prefs(request)
         size = preferences.page_size(wanted, DEFAULT_DELTA_PAGE)
         with paused_collection():
-            items, following = calendar_delta.read_page(mailbox, round_state, size, options)
+            items, following = calendar_delta.read_page(mailbox, round_state, size, options,
+                                                         self.state.options)
         body = {"@odata.context": context_url(request, "Collection(event)"), "value": items}
         if following is not None:
             token = mailbox.tokens.issue(following)
@@ -197,7 +198,8 @@ class CalendarApi:
         if not isinstance(found, calendar_delta.DeltaState):
             raise _sync_state_not_found(request, mailbox.tokens.gone_state(token))
         if "$deltatoken" in request.query:
-            found = calendar_delta.begin_changes(mailbox, found)
+            found = calendar_delta.begin_changes(mailbox, found, self.state.options,
+                                                 self.state.seed)
         return found
 
 

@@ -9,6 +9,11 @@ Mail rules (one message per recipient, the organizer never mails themself):
 Attendees that are emulated mailboxes get their own copy (same iCalUId, own id,
 isOrganizer false). A cancelled meeting stays in their calendar with isCancelled true and
 "Canceled: " before the subject, as Exchange leaves it.
+
+Two more shapes a mailbox can hold, made by tests only and mailing nobody: an imported
+copy of another mailbox's meeting (neither organizer nor attendee; the original's later
+changes never reach it), and an invitation from an organizer who may be outside the
+emulator, or claim an emulated address that holds no such meeting.
 """
 
 import copy
@@ -88,10 +93,10 @@ def _write_copy(state, source, address, reset=False):
     calendar_store.save(state, attendee, target)
 
 
-def _new_copy(state, attendee, source):
+def _new_copy(state, attendee, source, show_as="tentative"):
     fields = calendar_store.default_fields(attendee)
     fields.update(copy.deepcopy({k: source.fields.get(k) for k in calendar_store.SHARED_FIELDS}))
-    fields.update(iCalUId=source.ical_uid, isOrganizer=False, showAs="tentative",
+    fields.update(iCalUId=source.ical_uid, isOrganizer=False, showAs=show_as,
                   responseStatus={"response": "none", "time": timezones.NULL_DATE})
     now = state.now()
     return Event(core=state.ids.core("event"), kind=source.kind, fields=fields,
@@ -146,3 +151,48 @@ def record_response(state, mailbox, event, instance, action, send_response):
         if attendee["emailAddress"]["address"].lower() == mailbox.email.lower():
             attendee["status"] = dict(status)
     calendar_store.save(state, organizer, organizer_event)
+
+
+# --- shapes made by tests ----------------------------------------------------------------
+
+def import_copy(state, mailbox, source_mailbox, ident):
+    """A copy of another mailbox's event (as if imported from a file): same iCalUId, the
+    real organizer, this mailbox neither organizer nor attendee, never refreshed."""
+    source, _instance = calendar_store.resolve(source_mailbox, ident)
+    address = mailbox.email.lower()
+    organizer = source.fields["organizer"]["emailAddress"]["address"].lower()
+    if address == organizer or address in source.attendee_addresses:
+        raise ValueError(f"{mailbox.email} organizes or attends this meeting: it gets its "
+                         "own copy without import_copy().")
+    _refuse_known_ical(mailbox, source.ical_uid)
+    target = _new_copy(state, mailbox, source, show_as=source.fields["showAs"])
+    _mirror_series(source, target)
+    calendar_store.insert(state, mailbox, target)
+    return target
+
+
+def deliver_invitation(state, mailbox, payload, organizer_email, organizer_name=None,
+                       ical_uid=None):
+    """An invitation in this mailbox from `organizer_email`, whatever that mailbox holds."""
+    if not isinstance(organizer_email, str) or "@" not in organizer_email:
+        raise ValueError("organizer_email must be an email address.")
+    event = calendar_store.build_event(state, mailbox, payload)
+    if ical_uid:
+        _refuse_known_ical(mailbox, ical_uid)
+        event.fields["iCalUId"] = ical_uid
+    if mailbox.email.lower() not in event.attendee_addresses:
+        event.fields["attendees"].append({
+            "type": "required", "status": {"response": "none", "time": timezones.NULL_DATE},
+            "emailAddress": {"name": mailbox.display_name, "address": mailbox.email}})
+    event.fields.update(
+        organizer={"emailAddress": {"name": organizer_name or organizer_email,
+                                    "address": organizer_email}},
+        isOrganizer=False, showAs="tentative",
+        responseStatus={"response": "none", "time": timezones.NULL_DATE})
+    calendar_store.insert(state, mailbox, event)
+    return event
+
+
+def _refuse_known_ical(mailbox, ical_uid):
+    if ical_uid in mailbox.by_ical and mailbox.by_ical[ical_uid] in mailbox.events:
+        raise ValueError(f"{mailbox.email} already holds an event with this iCalUId.")

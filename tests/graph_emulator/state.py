@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from .counters import Counters
 from .faults import FaultList
 from .ids import IdFactory
+from .service_options import ServiceOptions
 
 
 class Clock:
@@ -28,7 +29,7 @@ class EmulatorState:
         self.lock = threading.RLock()
         self.seed = seed
         self.clock = Clock()
-        self.faults = FaultList()
+        self.faults = FaultList(seed)
         self.listeners = []      # callables(mailbox, change_type, resource) for subscriptions
         self.clear()
 
@@ -48,6 +49,7 @@ class EmulatorState:
         self.token_lifetime = 3599
         self.subscriptions = {}
         self.notification_queue = []
+        self.options = ServiceOptions()
 
     def now(self):
         return self.clock.now()
@@ -58,6 +60,14 @@ class EmulatorState:
 
     def mailbox(self, email):
         return self.mailboxes.get((email or "").strip().lower())
+
+    def revoke(self, email):
+        """The user withdrew consent: refresh grants fail, access tokens answer 401."""
+        key = email.lower()
+        for record in (*self.access_tokens.values(), *self.refresh_tokens.values()):
+            if record["email"] == key:
+                record["revoked"] = True
+        self.consents = {c for c in self.consents if c[0] != key}
 
     def changed(self, mailbox, change_type, resource):
         """Tell subscriptions that something in a mailbox was created/updated/deleted."""
