@@ -70,6 +70,10 @@ class BatchRequest:
     def delete(cls, id, event_id):
         return cls(id, "DELETE", f"/me/events/{_segment(event_id)}")
 
+    @classmethod
+    def read(cls, id, event_id):
+        return cls(id, "GET", f"/me/events/{_segment(event_id)}")
+
 
 @dataclass
 class BatchResult:
@@ -189,11 +193,18 @@ class GraphClient:
             raise ValueError("Batch request ids must be unique.")
         results = {}
         pending = list(requests_)
+        refresh, refreshed = False, False
         for attempt in range(self.max_retries + 1):
             answers = {}
-            for start in range(0, len(pending), BATCH_LIMIT):
-                answers.update(self._send_batch(pending[start : start + BATCH_LIMIT]))
+            for chunk in chunked(pending, BATCH_LIMIT):
+                answers.update(self._send_batch(chunk, force_refresh=refresh))
             results.update(answers)
+            refreshed, refresh = refreshed or refresh, False
+            unauthorized = [item for item in pending if answers[item.id].status == 401]
+            if unauthorized and not refreshed:
+                # An access token may be refused before its expiry: one brand-new token.
+                refresh, pending = True, unauthorized
+                continue
             retry = [
                 item
                 for item in pending
@@ -269,7 +280,8 @@ class GraphClient:
         return url
 
     def _request(
-        self, method, url, route, *, params=None, json=None, headers=None, repeatable=True
+        self, method, url, route, *, params=None, json=None, headers=None, repeatable=True,
+        force_refresh=False,
     ):
         """One call with retries; returns the successful response or raises a SyncError.
 
@@ -280,7 +292,7 @@ class GraphClient:
         label = f"{method} {route}"
         full_url = self._url(url)
         retries = 0
-        refreshed = force_refresh = False
+        refreshed = force_refresh
         while True:
             sent_headers = self._headers(headers, force_refresh)
             self.stats[label] += 1
@@ -322,12 +334,11 @@ class GraphClient:
             self._wait(delay, label, retries, response.status_code)
             retries += 1
 
-    def _send_batch(self, items):
+    def _send_batch(self, items, force_refresh=False):
         body = {"requests": [self._batch_item(item) for item in items]}
         repeatable = all(_repeatable(item) for item in items)
-        answer = _json(
-            self._request("POST", "/$batch", "/$batch", json=body, repeatable=repeatable)
-        )
+        answer = _json(self._request("POST", "/$batch", "/$batch", json=body,
+                                     repeatable=repeatable, force_refresh=force_refresh))
         results = {}
         for response in answer.get("responses", []):
             results[str(response.get("id"))] = self._batch_result(response, items)
@@ -386,6 +397,12 @@ class GraphClient:
             seconds,
         )
         self.sleep(seconds)
+
+
+def chunked(items, size):
+    """``items`` in lists of at most ``size``, in order."""
+    items = list(items)
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _retry_statuses(repeatable):

@@ -23,8 +23,8 @@ from .html_body import body_to_html
 from .timezones import graph_time_zone, to_iana, tzinfo
 
 __all__ = [
-    "MappingError", "from_graph", "graph_patch", "respond_action", "response_to_graph",
-    "response_to_odoo", "same_email", "to_graph",
+    "MappingError", "from_graph", "graph_instant", "graph_patch", "respond_action",
+    "response_to_graph", "response_to_odoo", "same_email", "to_graph",
 ]
 
 _RESPONSES_TO_ODOO = {
@@ -159,15 +159,12 @@ def _read_time(value, what, all_day, event_zone):
     if not isinstance(value, dict) or not value.get("dateTime"):
         raise MappingError(f"it has no {what} time. Open it in Outlook and set one.")
     text = value["dateTime"]
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
+    moment = graph_instant(text, value.get("timeZone") or "UTC")
+    if moment is None:
         raise MappingError(
             f"its {what} time {text!r} is not a valid date and time. Open it in Outlook, "
             "correct it and save."
-        ) from None
-    if moment.tzinfo is None:
-        moment = tzinfo(value.get("timeZone") or "UTC").localize(moment)
+        )
     if not all_day:
         return moment.astimezone(pytz.utc)
     if moment.time() == time(0, 0):
@@ -176,10 +173,32 @@ def _read_time(value, what, all_day, event_zone):
     return moment.astimezone(tzinfo(event_zone)).date()
 
 
+def graph_instant(text, zone="UTC"):
+    """A time as Graph writes it ("2025-01-06T09:00:00.0000000", with "Z" or an offset, or
+    naive in ``zone``) as an aware datetime; None when it is not a time."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return tzinfo(zone).localize(moment)
+    return moment
+
+
+# Outlook offers reminders up to a few weeks ahead; a year is already far beyond.
+MAX_REMINDER_MINUTES = 366 * 24 * 60
+
+
 def _reminder(event):
     if not event.get("isReminderOn"):
         return None
-    return int(event.get("reminderMinutesBeforeStart") or 0)
+    minutes = int(event.get("reminderMinutesBeforeStart") or 0)
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise MappingError(f"its reminder ({minutes} minutes before) is out of range. "
+                           "Set a shorter reminder in Outlook.")
+    return minutes
 
 
 def _attendees(event, organizer_email, owner_email):

@@ -12,8 +12,9 @@ Change detection
   differs from ``link.synced_hash``. A changeKey bump with the synced values ("echo": our
   own write coming back, an answer we already hold) is no change: the link only records
   the new changeKey (RefreshLink).
-- Removed in Outlook: "@removed"/cancelled, or, on a full listing (``full_remote``, the
-  first sync or a resync after 410), a linked event missing from it.
+- Removed in Outlook: an explicit ``removed`` state ("@removed", cancelled, or missing
+  from a complete listing: ``engine.inbound`` and ``engine.series`` decide that). An event
+  that is simply absent from the states is unchanged: absence is never a deletion.
 
 Linked events, direction BOTH (rows: Odoo; columns: Outlook)
 -------------------------------------------------------------
@@ -27,7 +28,7 @@ Linked events, direction BOTH (rows: Odoo; columns: Outlook)
     compares ``modified_at``; a tie, or an Outlook time that is unknown, goes to Odoo.
 (b) Odoo wins or most recent -> Unlink + CreateRemote (the edited event is recreated in
     Outlook); Outlook wins -> DeleteLocal.
-(c) Odoo wins -> DeleteRemote; Outlook wins or most recent -> Unlink + CreateLocal.
+(c) Odoo wins -> DeleteRemote; Outlook wins or most recent -> RestoreLocal.
 Under "most recent" an edit always beats a deletion: Graph gives no time for a removal,
 and an overruled deletion can simply be done again while a lost edit is gone for good.
 A fixed policy (Odoo wins / Outlook wins) is applied as chosen, deletions included.
@@ -44,29 +45,31 @@ TO_OUTLOOK never writes Odoo:
 TO_ODOO never writes Outlook:
   Odoo unchanged  | -                    | RefreshLink | UpdateLocal  | DeleteLocal
   Odoo edited     | - (left)             | RefreshLink | Outlook wins | Outlook wins: DeleteLocal
-  Odoo deleted    | Unlink + CreateLocal | (same)      | Outlook wins: Unlink + CreateLocal | Unlink
+  Odoo deleted    | RestoreLocal         | (same)      | Outlook wins: RestoreLocal | Unlink
 An edit made on the target side is left alone: the next change from the source side
 overwrites it, and no extra write (nor Outlook mail) is made for it. A deletion on the
 target side is restored from the source: otherwise the link would point at nothing and
-later changes from the source would go nowhere.
+later changes from the source would go nowhere. RestoreLocal brings the same Odoo event
+back (unarchived, with Outlook's values); Unlink + CreateRemote makes a new Outlook event,
+since Outlook cannot bring a deleted one back.
 
 Events without a link
 ---------------------
   new in Odoo                          -> CreateRemote (nothing under TO_ODOO)
   new in Outlook, its iCalUId known    -> LinkExisting (any direction: it only adds a link)
   new in Outlook, iCalUId unknown      -> CreateLocal (nothing under TO_OUTLOOK)
+  new occurrence or exception          -> nothing: ``engine.series`` pairs it with Odoo's
+                                          occurrence of the same original start
   deleted in Odoo / removed in Outlook -> nothing
 iCalUIds are known from ``local_by_ical_uid`` (e.g. an Odoo event another user already
 synced) and from the new Odoo events in ``local``. An Odoo event this user has already
 linked is never linked a second time.
 
-Order and safety
-----------------
+Order
+-----
 Actions are grouped per event, events ordered by Odoo id, then new Outlook events by
-Outlook id, so plans and logs are stable. Before returning, the plan is checked:
-more than ``max_delete_ratio`` of the linked events AND more than ``min_delete_guard``
-deleted on one side, or a full listing with no event at all while links exist, raises
-``MassDeletionBlocked`` instead, unless ``allow_mass_deletion`` says the user confirmed.
+Outlook id, so plans and logs are stable. Whether the plan's deletions may all be carried
+out is ``engine.guard``'s question, asked over the whole account.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -75,7 +78,6 @@ from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import ClassVar, Literal
 
-from .errors import SyncError
 from .sync_state import Link, LocalState, RemoteState
 
 Winner = Literal["odoo", "outlook"]
@@ -93,20 +95,6 @@ class ConflictPolicy(StrEnum):
     ODOO_WINS = "odoo"
     OUTLOOK_WINS = "outlook"
     MOST_RECENT = "recent"
-
-
-class MassDeletionBlocked(SyncError):
-    """The run would delete too much at once; nothing was planned. Needs the user's OK."""
-
-    def __init__(self, detail, *, side, deletions, linked):
-        super().__init__(detail, code="massDeletionBlocked")
-        self.side = side  # "Odoo" or "Outlook": where the deletions would happen
-        self.deletions = deletions
-        self.linked = linked
-
-    @property
-    def user_message(self):
-        return self.detail
 
 
 # --- Actions: what the Odoo layer must do, one small record each ---------------------
@@ -168,6 +156,15 @@ class DeleteLocal(Action):
 
 
 @dataclass(frozen=True)
+class RestoreLocal(Action):
+    """Bring the Odoo event back (unarchive it) with the Outlook event's values; the link
+    stays. Created anew when the Odoo event no longer exists at all."""
+
+    kind = "restore_local"
+    link: Link
+
+
+@dataclass(frozen=True)
 class LinkExisting(Action):
     """A new Outlook event is a copy of this Odoo event (same iCalUId): link, create
     nothing. The link stores the Outlook event's changeKey and values hash."""
@@ -214,6 +211,7 @@ ACTION_KINDS = tuple(
         UpdateLocal,
         DeleteRemote,
         DeleteLocal,
+        RestoreLocal,
         LinkExisting,
         RefreshLink,
         Unlink,
@@ -254,7 +252,6 @@ class _Change(Enum):
 class _Rules:
     direction: Direction
     policy: ConflictPolicy
-    full_remote: bool
 
 
 _NO_ICAL_UIDS: Mapping[str, int] = MappingProxyType({})
@@ -268,17 +265,13 @@ def plan(
     direction: Direction,
     policy: ConflictPolicy,
     local_by_ical_uid: Mapping[str, int] = _NO_ICAL_UIDS,
-    full_remote: bool = False,
-    max_delete_ratio: float = 0.5,
-    min_delete_guard: int = 10,
-    allow_mass_deletion: bool = False,
 ) -> Plan:
     """Decide one sync run; see the module docstring for every decision."""
     links_by_local = _index(links, "local_id", "Linked Odoo event")
     links_by_remote = _index(links_by_local.values(), "remote_id", "Linked Outlook event")
     local_by_id = _index(local, "local_id", "Odoo event")
     remote_by_id = _index(remote, "remote_id", "Outlook event")
-    rules = _Rules(Direction(direction), ConflictPolicy(policy), full_remote)
+    rules = _Rules(Direction(direction), ConflictPolicy(policy))
 
     # (sort key, actions) per event; sorted so the plan does not depend on input order.
     per_event = []
@@ -294,15 +287,6 @@ def plan(
     per_event.sort(key=lambda event: event[0])
     result = Plan(tuple(action for _key, actions in per_event for action in actions))
 
-    if not allow_mass_deletion:
-        _check_mass_deletion(
-            result,
-            len(links_by_local),
-            remote_by_id.values(),
-            full_remote,
-            max_delete_ratio,
-            min_delete_guard,
-        )
     return result
 
 
@@ -332,10 +316,9 @@ def _local_change(link: Link, state: LocalState | None) -> _Change:
     return _Change.NONE if state.values_hash == link.synced_hash else _Change.EDITED
 
 
-def _remote_change(link: Link, state: RemoteState | None, full_remote: bool) -> _Change:
+def _remote_change(link: Link, state: RemoteState | None) -> _Change:
     if state is None:
-        # Absent from a delta: unchanged. Absent from a full listing: gone.
-        return _Change.GONE if full_remote else _Change.NONE
+        return _Change.NONE  # absent: unchanged (removals are always explicit)
     if _remote_gone(state):
         return _Change.GONE
     if state.change_key == link.change_key:
@@ -346,7 +329,7 @@ def _remote_change(link: Link, state: RemoteState | None, full_remote: bool) -> 
 
 def _linked_actions(link, local, remote, rules) -> list[Action]:
     ours = _local_change(link, local)
-    theirs = _remote_change(link, remote, rules.full_remote)
+    theirs = _remote_change(link, remote)
     if ours is _Change.GONE and theirs is _Change.GONE:
         return [Unlink(link)]
     if (
@@ -427,7 +410,7 @@ def _odoo_follows_outlook(link, ours, theirs) -> list[Action]:
     if theirs is _Change.GONE:
         return [DeleteLocal(link)]
     if ours is _Change.GONE:
-        return [Unlink(link), CreateLocal(link.remote_id)]
+        return [RestoreLocal(link)]
     return [UpdateLocal(link, link.remote_id)]
 
 
@@ -449,7 +432,7 @@ def _unlinked_actions(
 
     matched = set()
     for remote_id, state in sorted(remote_by_id.items()):
-        if remote_id in links_by_remote or _remote_gone(state):
+        if remote_id in links_by_remote or _remote_gone(state) or state.is_instance:
             continue
         local_id = by_ical_uid.get(state.ical_uid) if state.ical_uid else None
         if local_id is not None and local_id not in matched:
@@ -462,30 +445,3 @@ def _unlinked_actions(
         for state in new_local:
             if state.local_id not in matched:
                 yield (0, state.local_id), [CreateRemote(state.local_id)]
-
-
-def _check_mass_deletion(result, linked, remote_states, full_remote, max_ratio, min_guard):
-    if full_remote and linked and all(_remote_gone(state) for state in remote_states):
-        raise MassDeletionBlocked(
-            f"The sync stopped before changing anything: Outlook listed no event at all "
-            f"while {linked} events are linked. Check that the right Microsoft account and "
-            f"calendar are connected; if that calendar really is empty, confirm to continue.",
-            side="Odoo",
-            deletions=linked,
-            linked=linked,
-        )
-    counts = result.counts()
-    for side, deletions in (
-        ("Odoo", counts[DeleteLocal.kind]),
-        ("Outlook", counts[DeleteRemote.kind]),
-    ):
-        if deletions > min_guard and deletions > max_ratio * linked:
-            raise MassDeletionBlocked(
-                f"The sync stopped before deleting anything: it would delete {deletions} of "
-                f"the {linked} linked events in {side}. Check that the right Microsoft account "
-                f"and calendar are connected; if these deletions are expected, confirm them "
-                f"to continue.",
-                side=side,
-                deletions=deletions,
-                linked=linked,
-            )

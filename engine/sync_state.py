@@ -1,8 +1,8 @@
 """What the sync planner compares: the remembered link and the two sides' current states.
 
 Plain frozen records with no behaviour and no I/O. The Odoo layer builds them from its
-link table, from the calendar events changed since the last run and from the Graph delta
-(or a full listing); ``engine.planner.plan`` turns them into actions.
+link table and its outbox; ``engine.inbound`` builds the Outlook side from the delta pages;
+``engine.planner.plan`` turns them into actions.
 
 A "values hash" is a hash of the neutral event values that are synchronised (the same
 function on both sides), so equal hashes mean Odoo and Outlook show the same event.
@@ -10,6 +10,13 @@ function on both sides), so equal hashes mean Odoo and Outlook show the same eve
 
 from dataclasses import dataclass
 from datetime import datetime
+
+# Graph's event types. Occurrences and exceptions belong to a series master.
+SINGLE = "singleInstance"
+MASTER = "seriesMaster"
+OCCURRENCE = "occurrence"
+EXCEPTION = "exception"
+INSTANCE_KINDS = frozenset({OCCURRENCE, EXCEPTION})
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,13 @@ class Link:
     # every value alike (Odoo has no "normal" privacy, sanitizes HTML its own way...), so
     # Outlook's changes are detected against what Outlook itself said last time.
     remote_hash: str | None = None
+    # Set on the links of a series' occurrences: the Outlook id of their series master.
+    series_master_id: str | None = None
+
+    @property
+    def unit(self) -> str:
+        """What counts as one event for the user: a series counts once."""
+        return self.series_master_id or self.remote_id
 
 
 @dataclass(frozen=True)
@@ -36,15 +50,41 @@ class LocalState:
     modified_at: datetime  # aware UTC (write_date)
     deleted: bool = False  # deleted or archived in Odoo
     ical_uid: str | None = None
+    # What decides whether the change may go to Outlook (see engine.scope):
+    ends_at: datetime | None = None  # aware UTC end; None when deleted
+    occurrence: bool = False  # one of a series' occurrences (not its first, "base" event)
+    follows_series: bool = False  # an occurrence showing just what its series says
 
 
 @dataclass(frozen=True)
 class RemoteState:
-    """An Outlook event as reported by the delta query (or a full listing)."""
+    """An Outlook event as reported by the delta query, a listing or a read."""
 
     remote_id: str
     values_hash: str | None  # None when removed
     change_key: str | None
     modified_at: datetime | None  # lastModifiedDateTime, aware UTC
-    removed: bool = False  # "@removed" in the delta, or cancelled
+    removed: bool = False  # "@removed", cancelled, or missing from a complete listing
     ical_uid: str | None = None
+    kind: str = SINGLE  # one of Graph's event types
+    series_master_id: str | None = None  # occurrences and exceptions
+
+    @property
+    def is_instance(self) -> bool:
+        return self.kind in INSTANCE_KINDS
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One occurrence or exception of an Outlook series, as a delta page or a listing gave it.
+
+    ``original_start`` is the Graph time the instance was planned for (an exception's
+    ``originalStart``, an occurrence's start); ``engine.series.instance_key`` turns it into
+    the key Odoo's occurrences are matched by.
+    """
+
+    remote_id: str
+    series_master_id: str
+    original_start: str
+    kind: str = OCCURRENCE
+    cancelled: bool = False

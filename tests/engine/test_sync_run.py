@@ -10,6 +10,7 @@ from engine.endpoints import endpoints_for
 from engine.event_values import Attendee, EventValues
 from engine.graph_client import GraphClient
 from engine.planner import ConflictPolicy, Direction
+from engine.scope import Scope
 from engine.sync_run import SyncRun, SyncSettings
 
 OWNER = "owner@contoso.example"
@@ -34,9 +35,10 @@ def make_client(emulator, waits=None):
 
 def sync(emulator, store, delta_link=None, *, direction=Direction.BOTH,
          policy=ConflictPolicy.MOST_RECENT, waits=None):
-    settings = SyncSettings(direction, policy, NOW - timedelta(days=30), NOW + timedelta(days=90))
-    run = SyncRun(make_client(emulator, waits), store, settings, account_key="test/1",
-                  owner_email=OWNER)
+    window_start, window_end = NOW - timedelta(days=30), NOW + timedelta(days=90)
+    settings = SyncSettings(Scope(Direction(direction), window_start, window_end, window_start),
+                            ConflictPolicy(policy))
+    run = SyncRun(make_client(emulator, waits), store, settings, owner_email=OWNER)
     return run.run(delta_link)
 
 
