@@ -1,5 +1,5 @@
-"""The sync planner beyond the combination table: conflict timing, iCalUId matching, the
-mass-deletion guard, ordering and counts."""
+"""The sync planner beyond the combination table: conflict timing, iCalUId matching,
+series instances, ordering and counts."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -15,9 +15,9 @@ from engine.planner import (
     DeleteRemote,
     Direction,
     LinkExisting,
-    MassDeletionBlocked,
     RecordConflict,
     RefreshLink,
+    RestoreLocal,
     Unlink,
     UpdateLocal,
     UpdateRemote,
@@ -126,8 +126,7 @@ def test_a_newer_odoo_deletion_does_not_destroy_an_older_outlook_edit():
     )
     assert result.actions == (
         RecordConflict(link(1), "outlook", conflict_of(result).reason),
-        Unlink(link(1)),
-        CreateLocal("R1"),
+        RestoreLocal(link(1)),
     )
     assert "Deleted in Odoo but edited in Outlook" in conflict_of(result).reason
 
@@ -245,105 +244,21 @@ def test_a_removed_outlook_item_is_never_matched_or_created():
     assert result.actions == ()
 
 
-# --- Mass-deletion guard --------------------------------------------------------------
-
-
-def removed_in_outlook(linked, deleted):
-    """`linked` links, the first `deleted` of them removed in Outlook."""
-    links = [link(n) for n in range(1, linked + 1)]
-    return links, [], [outlook_removal(n) for n in range(1, deleted + 1)]
-
-
-def deleted_in_odoo(linked, deleted):
-    links = [link(n) for n in range(1, linked + 1)]
-    return links, [odoo_deletion(n) for n in range(1, deleted + 1)], []
-
-
-@pytest.mark.parametrize("scenario", [removed_in_outlook, deleted_in_odoo])
-@pytest.mark.parametrize(
-    ("linked", "deleted", "blocked"),
-    [
-        (20, 10, False),  # 50% of 20 but not more than 10
-        (20, 11, True),
-        (30, 15, False),  # more than 10 but exactly 50%
-        (30, 16, True),
-        (11, 11, True),
-        (10, 10, False),  # everything, but only 10 events
-    ],
-)
-def test_mass_deletion_guard_trips_just_past_both_limits(scenario, linked, deleted, blocked):
-    links, local, remote = scenario(linked, deleted)
-    if blocked:
-        with pytest.raises(MassDeletionBlocked) as caught:
-            plan(links, local, remote, direction=BOTH, policy=RECENT)
-        assert (caught.value.deletions, caught.value.linked) == (deleted, linked)
-        assert f"delete {deleted} of the {linked} linked events" in caught.value.user_message
-    else:
-        result = plan(links, local, remote, direction=BOTH, policy=RECENT)
-        counts = result.counts()
-        assert counts["delete_local"] + counts["delete_remote"] == deleted
-
-
-def test_mass_deletion_message_says_where_and_what_to_check():
-    links, local, remote = removed_in_outlook(40, 30)
-    with pytest.raises(MassDeletionBlocked) as caught:
-        plan(links, local, remote, direction=BOTH, policy=RECENT)
-    assert caught.value.side == "Odoo"
-    assert caught.value.user_message == (
-        "The sync stopped before deleting anything: it would delete 30 of the 40 linked events "
-        "in Odoo. Check that the right Microsoft account and calendar are connected; if these "
-        "deletions are expected, confirm them to continue."
-    )
-
-
-def test_confirmed_mass_deletion_is_planned():
-    links, local, remote = deleted_in_odoo(20, 20)
-    result = plan(links, local, remote, direction=BOTH, policy=RECENT, allow_mass_deletion=True)
-    assert result.counts()["delete_remote"] == 20
-
-
-def test_mass_deletion_limits_are_settable():
-    links, local, remote = removed_in_outlook(4, 2)
-    with pytest.raises(MassDeletionBlocked):
-        plan(
-            links,
-            local,
-            remote,
-            direction=BOTH,
-            policy=RECENT,
-            max_delete_ratio=0.25,
-            min_delete_guard=1,
-        )
-
-
-def test_an_empty_full_listing_while_events_are_linked_stops_the_sync():
-    with pytest.raises(MassDeletionBlocked) as caught:
-        plan(
-            [link(1), link(2)],
-            [],
-            [],
-            direction=Direction.TO_OUTLOOK,
-            policy=RECENT,
-            full_remote=True,
-        )
-    assert "Outlook listed no event at all while 2 events are linked" in (caught.value.user_message)
-
-
-def test_a_full_listing_of_only_removals_counts_as_empty():
-    with pytest.raises(MassDeletionBlocked):
-        plan([link(1)], [], [outlook_removal(1)], direction=BOTH, policy=RECENT, full_remote=True)
-
-
-def test_an_empty_full_listing_is_fine_when_nothing_is_linked_yet():
-    result = plan(
-        [], [LocalState(1, "hL", NOON)], [], direction=BOTH, policy=RECENT, full_remote=True
-    )
-    assert result.actions == (CreateRemote(1),)
-
-
 def test_an_empty_delta_is_not_an_empty_calendar():
     result = plan([link(1), link(2)], [], [], direction=BOTH, policy=RECENT)
     assert result.actions == ()
+
+
+def test_a_new_outlook_occurrence_is_left_to_the_series_pairing():
+    """An instance of a series is never created as an event of its own."""
+    exception = RemoteState("I1", "hX", "ck1", NOON, kind="exception", series_master_id="M")
+    assert plan([], [], [exception], direction=BOTH, policy=RECENT).actions == ()
+
+
+def test_an_odoo_deletion_overruled_by_an_outlook_edit_restores_the_same_event():
+    result = plan([link(1)], [odoo_deletion(1)], [outlook_edit(1)], direction=BOTH,
+                  policy=ConflictPolicy.OUTLOOK_WINS)
+    assert kinds(result) == ["RecordConflict", "RestoreLocal"]
 
 
 # --- Ordering, counts, input checks ---------------------------------------------------
@@ -400,6 +315,7 @@ def test_counts_give_every_kind_for_the_history():
         "update_local": 1,
         "delete_remote": 1,
         "delete_local": 1,
+        "restore_local": 0,
         "link_existing": 0,
         "refresh_link": 0,
         "unlink": 0,

@@ -46,8 +46,9 @@ REMOTE_CHANGES = {
     # changeKey moved, values as last synced: our own write echoed back.
     "changekey_only": RemoteState("R1", "h0", "ck2", OUTLOOK_TIME, ical_uid="uid-1"),
     "removed": RemoteState("R1", None, None, None, removed=True),
-    # Full listings (first sync, resync after 410): R9 is listed unchanged.
-    "missing_on_full_pass": None,
+    # Full listings (first sync, resync after 410): R9 is listed unchanged. The run turns
+    # a linked event missing from a complete listing into an explicit removal.
+    "missing_on_full_pass": RemoteState("R1", None, None, None, removed=True),
     "unchanged_on_full_pass": RemoteState("R1", "h0", "ck1", ODOO_TIME, ical_uid="uid-1"),
 }
 
@@ -57,7 +58,7 @@ DELETE_REMOTE = "DeleteRemote 1:R1"
 DELETE_LOCAL = "DeleteLocal 1:R1"
 UNLINK = "Unlink 1:R1"
 RECREATE_IN_OUTLOOK = [UNLINK, "CreateRemote 1"]
-RECREATE_IN_ODOO = [UNLINK, "CreateLocal R1"]
+RECREATE_IN_ODOO = ["RestoreLocal 1:R1"]
 ECHO = "RefreshLink 1:R1 ck2 h0"
 SAME_NEW_VALUES = "RefreshLink 1:R1 ck2 hL"
 PUSH_NEW = "CreateRemote 1"
@@ -253,7 +254,7 @@ def plan_scenario(local_change, remote_change, direction, policy):
     remote = [REMOTE_CHANGES[remote_change]] if REMOTE_CHANGES[remote_change] else []
     if full_pass:
         remote.append(BYSTANDER_LISTED)
-    result = plan(links, local, remote, direction=direction, policy=policy, full_remote=full_pass)
+    result = plan(links, local, remote, direction=direction, policy=policy)
     return [describe(action) for action in result]
 
 

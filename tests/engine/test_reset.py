@@ -4,13 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from memory_store import MemoryStore
+from sync_helpers import sync as run_sync
 
-from engine.endpoints import endpoints_for
 from engine.event_values import EventValues
-from engine.graph_client import GraphClient
-from engine.planner import ConflictPolicy, Direction
 from engine.reset import ExistingEvents, NextSync, OwnedEvent, plan_reset
-from engine.sync_run import SyncRun, SyncSettings
 
 # -- the plan ----------------------------------------------------------------------------
 
@@ -91,14 +88,7 @@ def outlook(emulator):
 
 
 def sync(emulator, store, delta_link=None, since=None):
-    token = emulator.issue_tokens(OWNER, CLIENT_ID)["access_token"]
-    endpoints = endpoints_for(authority_base=emulator.https_url, graph_base=emulator.graph_url,
-                              allow_custom_hosts=True, verify=emulator.ca_bundle)
-    settings = SyncSettings(Direction.BOTH, ConflictPolicy.MOST_RECENT, NOW - timedelta(days=30),
-                            NOW + timedelta(days=90), only_changed_since=since)
-    run = SyncRun(GraphClient(endpoints, lambda: token), store, settings, account_key="test/1",
-                  owner_email=OWNER)
-    return run.run(delta_link)
+    return run_sync(emulator, store, delta_link, since=since)
 
 
 def graph_event(subject, days):

@@ -1,65 +1,26 @@
 """A whole sync run against the emulator, with an in-memory Odoo side."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from memory_store import MemoryStore
+from sync_helpers import NOW, OWNER, graph_event, odoo_values, prepare
+from sync_helpers import sync as run_sync
 
-from engine.endpoints import endpoints_for
-from engine.event_values import Attendee, EventValues
-from engine.graph_client import GraphClient
+from engine.event_values import Attendee
 from engine.planner import ConflictPolicy, Direction
-from engine.scope import Scope
-from engine.sync_run import SyncRun, SyncSettings
-
-OWNER = "owner@contoso.example"
-CLIENT_ID = "11111111-2222-3333-4444-555555555555"
-NOW = datetime.now(UTC).replace(microsecond=0, second=0, minute=0)
 
 
 @pytest.fixture
 def outlook(emulator):
-    emulator.add_app(CLIENT_ID, "secret", redirect_uris=["http://localhost/cb"])
-    emulator.add_mailbox(OWNER)
-    return emulator
-
-
-def make_client(emulator, waits=None):
-    token = emulator.issue_tokens(OWNER, CLIENT_ID)["access_token"]
-    endpoints = endpoints_for(authority_base=emulator.https_url, graph_base=emulator.graph_url,
-                              allow_custom_hosts=True, verify=emulator.ca_bundle)
-    recorded = [] if waits is None else waits
-    return GraphClient(endpoints, lambda: token, sleep=recorded.append)
+    return prepare(emulator)
 
 
 def sync(emulator, store, delta_link=None, *, direction=Direction.BOTH,
          policy=ConflictPolicy.MOST_RECENT, waits=None):
-    window_start, window_end = NOW - timedelta(days=30), NOW + timedelta(days=90)
-    settings = SyncSettings(Scope(Direction(direction), window_start, window_end, window_start),
-                            ConflictPolicy(policy))
-    run = SyncRun(make_client(emulator, waits), store, settings, owner_email=OWNER)
-    return run.run(delta_link)
-
-
-def graph_event(subject, start, hours=1, attendees=()):
-    return {
-        "subject": subject,
-        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
-        "end": {"dateTime": (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S"),
-                "timeZone": "UTC"},
-        "attendees": [{"emailAddress": {"address": a, "name": a}, "type": "required"}
-                      for a in attendees],
-    }
-
-
-def odoo_values(subject, start, attendees=()):
-    return EventValues(
-        subject=subject, body_html="", all_day=False, start=start,
-        end=start + timedelta(hours=1), timezone="UTC", location="", show_as="busy",
-        privacy=None, reminder_minutes=15, attendees=tuple(attendees), organizer_email=OWNER,
-        organizer_name="Owner", online_meeting_url="", recurrence=None,
-    )
+    return run_sync(emulator, store, delta_link, direction=direction, policy=policy,
+                    waits=waits)
 
 
 def subjects(store):
@@ -225,8 +186,9 @@ def test_shared_meeting_links_to_the_existing_odoo_event(outlook):
     outlook.create_event("colleague@contoso.example", graph_event(
         "Shared", NOW + timedelta(days=1), attendees=[OWNER]))
     store = MemoryStore()
-    existing = store.create_local([({"iCalUId": outlook.events(OWNER)[0]["iCalUId"]},
-                                     replace(odoo_values("Shared", NOW), subject="Shared"))])[0]
+    existing = store.user_creates(replace(odoo_values("Shared", NOW), subject="Shared"),
+                                  ical_uid=outlook.events(OWNER)[0]["iCalUId"])
+    store.state.outbox.clear()  # another user's meeting: nothing of it to send
     report = sync(outlook, store)
     assert report.counts.get("matched") == 1
     assert list(store.active_events()) == [existing]
