@@ -99,3 +99,10 @@ def test_probability_over_http(mailbox, emulator):
         "probability": 1, "times": 3})
     assert answer.status_code == 200
     assert statuses(mailbox, 4) == [503, 503, 503, 200]
+
+
+def test_a_throttled_answer_after_the_write(mailbox, emulator):
+    emulator.add_fault("POST", "/v1.0/me/events", "status", status=429, after_apply=True)
+    answer = mailbox.post("/me/events", json=event("Done anyway", "odoo-9"))
+    assert answer.status_code == 429
+    assert [e["subject"] for e in emulator.events(mailbox.email)] == ["Done anyway"]

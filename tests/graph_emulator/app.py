@@ -39,19 +39,24 @@ class GraphApp:
                 self.state.counters.count_fault(fault.kind)
         if fault and fault.kind == "delay":
             time.sleep(fault.delay)
-        if fault and fault.kind == "status":
-            code, message = fault.error_body()
-            return graph_error_response(fault.status, code, message, self.state.now(),
-                                        fault.headers())
-        if fault and fault.kind == "drop" and not fault.after_apply:
-            return self._drop(request)
+        failing = fault and fault.kind in ("status", "drop")
+        if failing and not fault.after_apply:
+            return self._failed(fault, request)
         response = self._dispatch(route, params, request)
         self._count_for_revoke(route, request)
-        if fault and fault.kind == "drop":
-            return self._drop(request)
+        if failing:
+            # after_apply: the request was carried out, yet the client sees a failure.
+            return self._failed(fault, request)
         if fault and fault.kind == "mangle" and response.status == 200 and response.body:
             response.body = json.dumps(fault.mangle(json.loads(response.body))).encode()
         return response
+
+    def _failed(self, fault, request):
+        if fault.kind == "drop":
+            return self._drop(request)
+        code, message = fault.error_body()
+        return graph_error_response(fault.status, code, message, self.state.now(),
+                                    fault.headers())
 
     def _count_for_revoke(self, route, request):
         """A revoke fault counts the Graph requests its mailbox made; the $batch envelope

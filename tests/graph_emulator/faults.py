@@ -1,4 +1,8 @@
-"""Injected faults: throttling, server errors, lost connections and slow answers.
+"""Injected faults: throttling, server errors, lost connections, slow answers, malformed
+payloads and consent revoked mid-way.
+
+"status" and "drop" faults with after_apply=True carry the request out first: the write
+is done although the client sees an error or a lost connection.
 
 A "mangle" fault answers the request normally, then overwrites properties of the listed
 items whose subject is `subject` (or of the single object answered): that is how a test
@@ -120,8 +124,8 @@ class FaultList:
                 self.remove(fault)
 
     def remove(self, fault):
-        if fault in self.faults:
-            self.faults.remove(fault)
+        # By identity: two faults added alike compare equal but are used up apart.
+        self.faults = [other for other in self.faults if other is not fault]
 
     def clear(self):
         self.faults.clear()
