@@ -129,7 +129,8 @@ def read_item(inbound, item, owner_email, states, values):
         remote_id, values_hash(event), item.get("changeKey"),
         _utc(mapping.graph_instant(item.get("lastModifiedDateTime"))),
         ical_uid=item.get("iCalUId"), kind=kind or "singleInstance",
-        series_master_id=event.series_master_id)
+        series_master_id=event.series_master_id,
+        transaction_id=item.get("transactionId") or None)
     values[remote_id] = event
     if kind == MASTER:
         inbound.listing(remote_id)  # known, even when no instance came with it

@@ -56,6 +56,8 @@ since Outlook cannot bring a deleted one back.
 Events without a link
 ---------------------
   new in Odoo                          -> CreateRemote (nothing under TO_ODOO)
+  new in Outlook, made by this account -> LinkExisting (its transactionId is a queued
+                                          creation's: the answer to it was lost)
   new in Outlook, its iCalUId known    -> LinkExisting (any direction: it only adds a link)
   new in Outlook, iCalUId unknown      -> CreateLocal (nothing under TO_OUTLOOK)
   new occurrence or exception          -> nothing: ``engine.series`` pairs it with Odoo's
@@ -429,10 +431,19 @@ def _unlinked_actions(
         if uid and local_id not in links_by_local
     }
     by_ical_uid.update({state.ical_uid: state.local_id for state in new_local if state.ical_uid})
+    by_transaction = {s.transaction_id: s.local_id for s in new_local if s.transaction_id}
 
     matched = set()
     for remote_id, state in sorted(remote_by_id.items()):
         if remote_id in links_by_remote or _remote_gone(state) or state.is_instance:
+            continue
+        local_id = by_transaction.get(state.transaction_id) if state.transaction_id else None
+        if local_id is not None and local_id not in matched:
+            # Our own creation, whose answer was lost: link it, then send what the Odoo
+            # event became meanwhile (only differences go out).
+            matched.add(local_id)
+            made = Link(local_id, remote_id, state.ical_uid, state.change_key, "")
+            yield (0, local_id), [LinkExisting(local_id, remote_id), UpdateRemote(made)]
             continue
         local_id = by_ical_uid.get(state.ical_uid) if state.ical_uid else None
         if local_id is not None and local_id not in matched:

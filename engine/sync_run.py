@@ -219,7 +219,8 @@ class SyncRun:
                 if remote_id not in listed:
                     states[remote_id] = series.removal(remote_id)
         for master_id, listing in inbound.listings.items():
-            if listing.complete and master_id in states and not states[master_id].removed:
+            master = states.get(master_id)
+            if listing.complete and not (master and master.removed):
                 for state in self._series_removals(master_id, listing):
                     states.setdefault(state.remote_id, state)
         return list(states.values())

@@ -54,6 +54,9 @@ class LocalState:
     ends_at: datetime | None = None  # aware UTC end; None when deleted
     occurrence: bool = False  # one of a series' occurrences (not its first, "base" event)
     follows_series: bool = False  # an occurrence showing just what its series says
+    # Set once a creation in Outlook was sent: Outlook's copy carries it too, which is how
+    # a copy whose answer was lost (a crash, a dropped connection) is recognised.
+    transaction_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class RemoteState:
     ical_uid: str | None = None
     kind: str = SINGLE  # one of Graph's event types
     series_master_id: str | None = None  # occurrences and exceptions
+    transaction_id: str | None = None  # set by whoever created it, when they gave one
 
     @property
     def is_instance(self) -> bool:

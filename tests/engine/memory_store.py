@@ -11,6 +11,7 @@ made durable, as a restarted Odoo would find it.
 """
 
 import copy
+import sys
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -70,7 +71,7 @@ class MemoryStore:
         self.checkpoints = 0
         self.calls = 0
         self.crash_at = None  # crash at this store call (1 = the first)
-        self.during_run = None  # called with the store at every store call (user acting)
+        self.during_run = None  # (store method, action(store)): a user acting meanwhile
 
     # -- crashes and durability --------------------------------------------------------------
 
@@ -78,8 +79,8 @@ class MemoryStore:
         self.calls += 1
         if self.crash_at is not None and self.calls == self.crash_at:
             raise Crash(f"crashed at store call {self.calls}")
-        if self.during_run is not None:
-            action, self.during_run = self.during_run, None
+        if self.during_run is not None and sys._getframe(1).f_code.co_name == self.during_run[0]:
+            (_at, action), self.during_run = self.during_run, None
             action(self)
 
     def recover(self):
@@ -292,7 +293,7 @@ class MemoryStore:
                 local_id, values_hash(event.values), event.modified_at,
                 ical_uid=event.ical_uid, ends_at=_end(event.values),
                 occurrence=event.series_of is not None,
-                follows_series=event.follows_series))
+                follows_series=event.follows_series, transaction_id=change.transaction_id))
         return states
 
     def transaction_ids(self, local_ids):
