@@ -35,7 +35,7 @@ def sign_in(env, config, admin):
     """The user clicks Outlook, Microsoft consents automatically, Odoo gets the answer."""
     requests.post(f"{config['emulator_url']}/_emulator/set_consent",
                   json={"email": workload.MAILBOX, "accept": True}, timeout=30).raise_for_status()
-    account = env["outlook.account"].for_user(admin).with_user(admin)
+    account = env["outlook.account"]._for_user(admin).with_user(admin)
     url = account._start_sign_in("/odoo/calendar")
     answer = requests.get(url, allow_redirects=False, timeout=30)
     account._finish_sign_in(dict(parse_qsl(urlsplit(answer.headers["Location"]).query)))

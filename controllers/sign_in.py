@@ -13,7 +13,7 @@ class OutlookSignIn(http.Controller):
 
     @http.route("/microsoft_account/authentication", type="http", auth="user", methods=["GET"])
     def authentication(self, **params):
-        account = request.env["outlook.account"].for_user(request.env.user)
+        account = request.env["outlook.account"]._for_user(request.env.user)
         try:
             return_url = account._finish_sign_in(params)
         except SyncError as error:

@@ -29,9 +29,12 @@ the plan out.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from .errors import ConsentRevoked, SyncError
+from .graph_client import BATCH_LIMIT, BatchRequest, GraphClient, chunked
 
 
 class ExistingEvents(StrEnum):
@@ -120,3 +123,38 @@ def _outlook_deletions(events):
         event.graph_id for event in events
         if event.graph_id and event.series_master_graph_id not in linked
     ))
+
+
+@dataclass
+class OutlookDeletions:
+    """What deleting a reset's events in Outlook did."""
+
+    deleted: list[str] = field(default_factory=list)
+    failed: list[tuple[str, SyncError]] = field(default_factory=list)  # Outlook refused
+    stopped: SyncError | None = None  # Outlook could not be reached, or the sign-in is gone
+    not_tried: list[str] = field(default_factory=list)
+
+
+def delete_in_outlook(client: GraphClient, graph_ids: Iterable[str]) -> OutlookDeletions:
+    """Delete these events in the mailbox, in $batch requests; stop at the first sign that
+    the mailbox cannot be reached at all (an event already gone counts as deleted)."""
+    result, graph_ids = OutlookDeletions(), list(graph_ids)
+    for start, chunk in enumerate(chunked(graph_ids, BATCH_LIMIT)):
+        try:
+            answers = client.batch(
+                [BatchRequest.delete(str(i), gid) for i, gid in enumerate(chunk)])
+        except SyncError as error:
+            result.stopped, result.not_tried = error, graph_ids[start * BATCH_LIMIT:]
+            return result
+        for graph_id, answer in zip(chunk, answers, strict=True):
+            if answer.error is None:
+                result.deleted.append(graph_id)
+            elif isinstance(answer.error, ConsentRevoked):
+                result.stopped = answer.error
+                result.not_tried.append(graph_id)
+            else:
+                result.failed.append((graph_id, answer.error))
+        if result.stopped:
+            result.not_tried += graph_ids[(start + 1) * BATCH_LIMIT:]
+            return result
+    return result

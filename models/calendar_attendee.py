@@ -24,4 +24,4 @@ class CalendarAttendee(models.Model):
                  JOIN calendar_event e ON e.id = att.event_id
                 WHERE att.id = ANY(%s) AND e.user_id IS DISTINCT FROM u.id""",
             [list(self.ids)])
-        self.env["outlook.outbox"].enqueue(self.env.cr.fetchall(), kind="response")
+        self.env["outlook.outbox"]._enqueue(self.env.cr.fetchall(), kind="response")

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, time
 
 from odoo import api, fields, models
 
+from ..engine import scope
 from ..engine.event_values import Attendee, EventValues, sorted_attendees
 from ..engine.html_body import sanitize_html
 from ..engine.recurrence import odoo_recurrence_values, recurrence_from_odoo
@@ -68,7 +69,7 @@ class CalendarEvent(models.Model):
             "JOIN outlook_account a ON a.user_id = e.user_id AND a.state != 'disconnected' "
             "WHERE e.id = ANY(%s)", [list(self.ids)])
         pairs = [(account_id, event_id) for event_id, account_id in self.env.cr.fetchall()]
-        self.env["outlook.outbox"].enqueue(pairs)
+        self.env["outlook.outbox"]._enqueue(pairs)
 
     def _skip_send_mail_status_update(self):
         """Outlook mails the attendees of the events it receives from an organizer whose
@@ -79,13 +80,13 @@ class CalendarEvent(models.Model):
         self.ensure_one()
         if not self.user_id or self.env.context.get("outlook_sync_account"):
             return False
-        settings_direction = self.env["ir.config_parameter"].sudo().get_param(
+        direction = self.env["ir.config_parameter"].sudo().get_param(
             "outlook_calendar_sync.sync_direction") or "both"
-        if settings_direction == "outlook_to_odoo":
-            return False
         account = self.env["outlook.account"].sudo().search(
             [("user_id", "=", self.user_id.id), ("state", "!=", "disconnected")], limit=1)
-        return bool(account) and (not account.first_sync_at or self.stop >= account.first_sync_at)
+        return scope.outlook_mails_invitations(
+            direction if direction in scope.Direction._value2member_map_ else "both",
+            bool(account), account.first_sync_at or None, self.stop)
 
     # -- Odoo event -> neutral values ---------------------------------------------------------
 

@@ -26,8 +26,11 @@ class OutlookSyncRun(models.Model):
     started_at = fields.Datetime(required=True, default=fields.Datetime.now)
     ended_at = fields.Datetime()
     state = fields.Selection([("running", "Running"), ("done", "Done"),
-                              ("partial", "Done with errors"), ("failed", "Failed")],
-                             default="running", required=True)
+                              ("partial", "Done with errors"), ("failed", "Failed"),
+                              ("interrupted", "Interrupted")],
+                             default="running", required=True,
+                             help="Interrupted: the run was cut short (the server stopped); "
+                                  "the next run picked up where it stood.")
     full_listing = fields.Boolean(help="Outlook listed every event (first sync or a resync).")
     pulled = fields.Integer("Read from Outlook")
     created_in_odoo = fields.Integer()
@@ -42,6 +45,12 @@ class OutlookSyncRun(models.Model):
     conflict_count = fields.Integer("Conflicts")
     conflicts = fields.Text("Conflict Details",
                             help="Events changed on both sides, and whose change was kept.")
+    held_deletions = fields.Integer(
+        "Deletions Held", help="Deletions held back until the user confirms them: the run "
+                               "would have deleted too much at once.")
+    waiting = fields.Integer(
+        "Changes Waiting", help="Odoo changes Outlook could not take during this run "
+                                "(busy, unreachable): they go at the next one.")
     error_count = fields.Integer("Errors")
     error_code = fields.Char(help="Microsoft's error code, when Microsoft gave one.")
     errors = fields.Text("Error Details", help="What failed, and what to do about it.")
@@ -55,17 +64,22 @@ class OutlookSyncRun(models.Model):
                 full_listing=report.full, pulled=report.pulled,
                 conflict_count=len(report.conflicts),
                 conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
+                held_deletions=report.held.deletions if report.held else 0,
+                waiting=report.waiting,
                 error_count=len(report.errors),
-                errors="\n".join(f"{e.subject}: {self.env._(e.message)}" if e.subject
-                                 else self.env._(e.message) for e in report.errors) or False,
+                errors="\n".join(self._error_line(e) for e in report.errors) or False,
                 error_code=next((e.code for e in report.errors if e.code), False),
-                state="partial" if report.errors else "done",
+                state="partial" if report.errors or report.held or report.waiting else "done",
             )
         if error is not None:
             values.update(state="failed", error_count=values.get("error_count", 0) + 1,
                           error_code=getattr(error, "code", None) or False,
                           errors=self.env._(getattr(error, "user_message", None) or str(error)))
         self.sudo().write(values)
+
+    def _error_line(self, error):
+        text = error.text(self.env._)
+        return f"{error.subject}: {text}" if error.subject else text
 
     @api.model
     def _cron_prune(self):

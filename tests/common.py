@@ -101,7 +101,7 @@ class OutlookCase(EmulatorRequestsMixin, TransactionCase):
             self.emulator.add_mailbox(user.email, display_name=user.name)
 
     def connect(self, user):
-        account = self.env["outlook.account"].for_user(user)
+        account = self.env["outlook.account"]._for_user(user)
         sign_in(account, self.emulator, user.email)
         return account
 

@@ -26,8 +26,8 @@ class TestInstall(TransactionCase):
         self.assertIn("outlook_account_ids", user_form)
 
     def test_one_account_per_user(self):
-        account = self.env["outlook.account"].for_user(self.env.user)
-        self.assertEqual(self.env["outlook.account"].for_user(self.env.user), account)
+        account = self.env["outlook.account"]._for_user(self.env.user)
+        self.assertEqual(self.env["outlook.account"]._for_user(self.env.user), account)
         self.assertEqual(account.state, "disconnected")
 
     def test_odoo_outlook_module_cannot_be_installed_beside(self):

@@ -19,7 +19,7 @@ class TestNeutralize(OutlookCase):
         Account = self.env["outlook.account"]
         Account._cron_sync()
         Account.with_user(self.alice).button_sync()
-        Account.for_user(self.bob).with_user(admin).action_sync_now()
+        Account._for_user(self.bob).with_user(admin).action_sync_now()
 
     def test_a_neutralized_database_never_calls_microsoft(self):
         alice, bob = self.connect(self.alice), self.connect(self.bob)

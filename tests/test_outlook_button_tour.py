@@ -93,7 +93,7 @@ class TestOutlookButtonTour(EmulatorRequestsMixin, HttpCase):
     def test_withdrawn_access_is_shown_and_fixed_by_reconnecting(self):
         emulator = self._start_emulator()
         dana = self._dana()
-        account = self.env["outlook.account"].for_user(dana)
+        account = self.env["outlook.account"]._for_user(dana)
         sign_in(account, emulator, MAILBOX)
         self.assertTrue(account._sync(trigger="test", commit=False))
         emulator.revoke(MAILBOX)  # the user withdrew Odoo's access at Microsoft
@@ -112,7 +112,7 @@ class TestOutlookButtonTour(EmulatorRequestsMixin, HttpCase):
 
     def test_pause_by_the_administrator_is_explained(self):
         emulator = self._start_emulator()
-        account = self.env["outlook.account"].for_user(self._dana())
+        account = self.env["outlook.account"]._for_user(self._dana())
         sign_in(account, emulator, MAILBOX)
         self.env["ir.config_parameter"].sudo().set_param("outlook_calendar_sync.paused", True)
 

@@ -38,7 +38,7 @@ class TestSignIn(EmulatorRequestsMixin, HttpCase):
             self.emulator.add_mailbox(user.email)
 
     def account(self, login):
-        return self.env["outlook.account"].for_user(self.users[login])
+        return self.env["outlook.account"]._for_user(self.users[login])
 
     def microsoft_answer(self, login, accept=True):
         """Start the sign-in as `login` and return what Microsoft sends back."""

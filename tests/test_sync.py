@@ -186,7 +186,7 @@ class TestFirstSync(OutlookCase):
             "stop": self.in_days(-20 + i % 15, 10),
             "partner_ids": [fields.Command.set((guests | self.alice.partner_id).ids)],
         } for i in range(50)])
-        alice = self.env["outlook.account"].for_user(self.alice)
+        alice = self.env["outlook.account"]._for_user(self.alice)
         preview = alice.with_user(self.alice).button_status()["first_sync"]
         self.assertEqual(preview, {"events": 0, "invitations": 0})
 

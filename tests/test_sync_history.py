@@ -86,7 +86,7 @@ class TestSyncHistory(OutlookCase, HttpCase):
         self.assertEqual(len(self.runs(bob)), 1)
 
     def test_sync_now_says_why_nothing_happened(self):
-        account = self.env["outlook.account"].for_user(self.bob)
+        account = self.env["outlook.account"]._for_user(self.bob)
         notification = account.with_user(self.admin).action_sync_now()["params"]
         self.assertEqual(notification["type"], "warning")
         self.assertIn("Bob has not connected an Outlook calendar", notification["message"])
@@ -137,7 +137,7 @@ class TestSyncHistory(OutlookCase, HttpCase):
     # -- pruning -------------------------------------------------------------------------------
 
     def test_old_history_is_pruned_by_the_daily_cron(self):
-        account = self.env["outlook.account"].for_user(self.alice)
+        account = self.env["outlook.account"]._for_user(self.alice)
         now = fields.Datetime.now()
         Run = self.env["outlook.sync.run"]
         ancient, recent, today = (Run.create({"account_id": account.id,

@@ -10,10 +10,11 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.errors import ConsentRevoked, SyncError
-from ..engine.graph_client import BATCH_LIMIT, BatchRequest, GraphClient
-from ..engine.reset import ExistingEvents, NextSync, OwnedEvent, plan_reset
-from ..engine.sync_run import ItemError, SyncReport
+from ..engine.errors import SyncError
+from ..engine.graph_client import GraphClient
+from ..engine.inbound import ItemError
+from ..engine.reset import ExistingEvents, NextSync, OwnedEvent, delete_in_outlook, plan_reset
+from ..engine.sync_run import SyncReport
 from ..models.calendar_event import sync_context
 from ..models.outlook_settings import read_settings
 
@@ -159,33 +160,21 @@ class OutlookAccountReset(models.TransientModel):
         if not graph_ids:
             return 0, []
         client = self._outlook_client()
-        deleted, failures = 0, []
         try:
-            for start in range(0, len(graph_ids), BATCH_LIMIT):
-                chunk = graph_ids[start:start + BATCH_LIMIT]
-                try:
-                    results = client.batch(
-                        [BatchRequest.delete(str(i), graph_id) for i, graph_id in enumerate(chunk)])
-                except SyncError as error:
-                    if not deleted:
-                        raise UserError(self._unreachable(error)) from None
-                    failures.append(ItemError("", _(
-                        "%(count)s events were not deleted in Outlook: %(reason)s Delete them "
-                        "there by hand if they should go.",
-                        count=len(graph_ids) - start, reason=_reason(error))))
-                    break
-                for graph_id, result in zip(chunk, results, strict=True):
-                    if result.error is None:
-                        deleted += 1
-                    elif isinstance(result.error, ConsentRevoked) and not deleted:
-                        raise UserError(self._unreachable(result.error))
-                    else:
-                        failures.append(ItemError(names.get(graph_id, ""), _(
-                            "Not deleted in Outlook: %(reason)s Delete it there by hand if it "
-                            "should go.", reason=_reason(result.error)), result.error.code))
+            done = delete_in_outlook(client, graph_ids)
         finally:
             client.close()
-        return deleted, failures
+        if done.stopped and not done.deleted:
+            raise UserError(self._unreachable(done.stopped))
+        failures = [ItemError(names.get(graph_id, ""), _(
+            "Not deleted in Outlook: %(reason)s Delete it there by hand if it should go.",
+            reason=_reason(error)), error.code) for graph_id, error in done.failed]
+        if done.stopped:
+            failures.append(ItemError("", _(
+                "%(count)s events were not deleted in Outlook: %(reason)s Delete them there "
+                "by hand if they should go.", count=len(done.not_tried),
+                reason=_reason(done.stopped))))
+        return len(done.deleted), failures
 
     def _outlook_client(self):
         """A Graph client on the user's current Microsoft connection."""

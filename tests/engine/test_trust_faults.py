@@ -78,8 +78,9 @@ def test_a_change_outlook_cannot_take_now_stays_queued_and_goes_later(outlook):
 
 def test_a_refused_change_is_shown_kept_apart_and_goes_once_fixed(outlook):
     store = MemoryStore()
+    nobody = Attendee("not an address", "X", "needsAction")
     bad = store.user_creates(odoo_values("Broken invitation", NOW + timedelta(days=1),
-                                         attendees=[Attendee("not an address", "X", "needsAction")]))
+                                         attendees=[nobody]))
     create_in_odoo(store, 2)
     report = sync(outlook, store)
     (error,) = report.errors

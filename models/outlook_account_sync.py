@@ -1,0 +1,307 @@
+"""One synchronization run of an Outlook account, whoever starts it.
+
+Every entry point (the cron, the Outlook button, Sync now, the first synchronization in the
+background) goes through ``_sync``: one run per account at a time, across Odoo workers and
+servers, held by a PostgreSQL advisory lock for the whole run; a run a crash cut short is
+closed as "interrupted" by the next one. The engine decides everything (engine/sync_run.py);
+this file opens the run, hands it the account's state and records how it ended.
+"""
+
+import logging
+from contextlib import contextmanager
+from datetime import UTC
+
+from odoo import _, api, fields, models, sql_db
+from odoo.exceptions import UserError
+
+from ..engine import scope
+from ..engine.errors import SyncError
+from ..engine.graph_client import GraphClient
+from ..engine.i18n import _lt
+from ..engine.sync_run import SyncRun, SyncSettings
+from .calendar_event import sync_context
+from .outlook_settings import read_settings
+from .sync_store import OdooStore
+
+_logger = logging.getLogger(__name__)
+
+# Advisory locks of this addon: (namespace, account id). The namespace keeps them apart from
+# any other module's locks.
+LOCK_NAMESPACE = 0x0C5_5E7C
+
+
+class SyncAlreadyRunning(SyncError):
+    hint = _lt("A synchronization of this Outlook calendar is already running. Its result "
+               "will show here when it ends.")
+
+
+class OutlookAccountSync(models.Model):
+    _inherit = "outlook.account"
+
+    # -- one run ----------------------------------------------------------------------------
+
+    def _sync(self, trigger="manual", commit=True):
+        """Synchronize this account now; returns the engine's report, or None when the
+        account cannot sync or the run failed. Raises SyncAlreadyRunning when another run
+        holds the account. Every run is written to the sync history; failures are recorded
+        there and on the account."""
+        self.ensure_one()
+        account = self.sudo()
+        settings = read_settings(self.env)
+        if not settings.configured or settings.paused or account.state in (
+                "disconnected", "paused"):
+            return None
+        with account._run_lock():
+            account._close_interrupted_runs()
+            history = self.env["outlook.sync.run"].sudo().create(
+                {"account_id": account.id, "trigger": trigger})
+            if commit:
+                self.env.cr.commit()  # visible as running, and as interrupted after a crash
+            return account._sync_locked(settings, history, commit)
+
+    def _sync_locked(self, settings, history, commit):
+        sign_in = None
+        try:
+            sign_in, _ = self._sign_in_client(settings)
+            report = self._run_engine(sign_in, settings, commit)
+        except (SyncError, UserError) as error:
+            self._end_failed(history, error, sign_in, commit)
+            return None
+        except Exception as error:
+            _logger.exception("Outlook sync of account %s stopped on an unexpected error",
+                              self.id)
+            self._end_failed(history, error, sign_in, commit, unexpected=True)
+            return None
+        history._finish(report=report)
+        self.write({
+            "delta_link": report.delta_link or self.delta_link,
+            "last_sync": fields.Datetime.now(),
+            "state": "connected",
+            "last_error": history.errors if report.errors else False,
+            "confirm_deletions": False,
+        })
+        self._keep_tokens(sign_in)
+        if commit:
+            self.env.cr.commit()
+        _logger.info("Outlook sync of account %s (%s): %s", self.id, history.trigger,
+                     report.counts)
+        return report
+
+    def _end_failed(self, history, error, sign_in, commit, unexpected=False):
+        """Record a failed run. What the run had already checkpointed stays done."""
+        if commit:
+            self.env.cr.rollback()
+        else:
+            self.env.invalidate_all()
+        if unexpected:
+            error = SyncError(_lt("The synchronization stopped on an unexpected error; it "
+                                  "will be tried again. If it persists, ask your "
+                                  "administrator to check the server log."))
+        history._finish(error=error)
+        message = self.env._(error.user_message) if isinstance(error, SyncError) else str(error)
+        self.write({"last_error": message, "state": "error"})
+        self._keep_tokens(sign_in)
+        if commit:
+            self.env.cr.commit()
+        _logger.warning("Outlook sync of account %s failed: %s", self.id, error)
+
+    def _keep_tokens(self, sign_in):
+        cache = sign_in and sign_in.serialized_cache()
+        if cache:
+            self.token_cache = cache
+
+    def _run_engine(self, sign_in, settings, commit):
+        # Large delta pages: a sync right after pushing hundreds of events reads their
+        # echoes in one request.
+        client = GraphClient(settings.endpoints(), sign_in.access_token, page_size=1000)
+        try:
+            run = SyncRun(client, OdooStore(self, commit=commit), SyncSettings(
+                self._scope(settings), settings.policy,
+                confirmed_deletions=self.confirm_deletions,
+            ), owner_email=self.mailbox or "", progress=self._progress)
+            return run.run(self.delta_link or None)
+        finally:
+            client.close()
+
+    def _scope(self, settings):
+        """What this run may touch (engine/scope.py); the first run queues the user's
+        Odoo events of the synchronized period, which the scope then sorts out."""
+        window_start, window_end = settings.window()
+        if not self.first_sync_at:
+            self.first_sync_at = scope.first_sync_cutoff(
+                fields.Datetime.now(), window_start, all_existing=self.reset_next_sync == "all")
+            self._queue_own_events(window_start, window_end)
+        changed_since = None
+        if self.reset_next_sync == "new" and self.reset_at:
+            # To the second, as Outlook gives its times: a change right after the reset goes.
+            changed_since = self.reset_at.replace(microsecond=0, tzinfo=UTC)
+        return scope.Scope(settings.direction, window_start.replace(tzinfo=UTC),
+                           window_end.replace(tzinfo=UTC),
+                           self.first_sync_at.replace(tzinfo=UTC), changed_since)
+
+    def _queue_own_events(self, window_start, window_end):
+        self.env["outlook.outbox"]._enqueue(
+            [(self.id, event_id) for event_id in self._own_event_ids(window_start, window_end)])
+
+    def _own_event_ids(self, window_start, window_end):
+        """The user's Odoo events of the synchronized period: what a first sync considers."""
+        self.env["calendar.event"].flush_model(["user_id", "active", "start", "stop"])
+        self.env.cr.execute(
+            "SELECT id FROM calendar_event WHERE user_id = %s AND active AND stop >= %s "
+            "AND start <= %s ORDER BY id", [self.user_id.id, window_start, window_end])
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _progress(self, stage, done, total):
+        """Tell the user's browser how far the run is (the Outlook button shows it)."""
+        if total and (done == total or done % 200 == 0):
+            self.env["bus.bus"]._sendone(self.user_id.partner_id, "outlook_sync_progress", {
+                "account_id": self.id, "stage": stage, "done": done, "total": total})
+
+    # -- one run at a time ------------------------------------------------------------------
+
+    @contextmanager
+    def _run_lock(self):
+        """Hold this account for the whole run, across workers and servers.
+
+        The lock lives on a database connection of its own (not a registry cursor, which
+        tests share), so that the run's commits and rollbacks never touch it; a crashed
+        process loses its connection, and the lock with it.
+        """
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as lock_cr:
+            lock_cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, self.id])
+            if not lock_cr.fetchone()[0]:
+                raise SyncAlreadyRunning(f"account {self.id}")
+            try:
+                yield
+            finally:
+                lock_cr.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, self.id])
+
+    def _close_interrupted_runs(self):
+        """Runs still "running" while we hold the lock were cut short by a crash."""
+        self.env["outlook.sync.run"].sudo().search(
+            [("account_id", "=", self.id), ("state", "=", "running")]).write(
+            {"state": "interrupted", "ended_at": fields.Datetime.now()})
+
+    # -- the cron ---------------------------------------------------------------------------
+
+    @api.model
+    def _cron_sync(self):
+        """Synchronize every connected account; one account's failure never stops the
+        others, and an account another worker is synchronizing is skipped."""
+        if read_settings(self.env).paused:
+            return
+        commit = not self.env.context.get("outlook_no_commit")
+        accounts = self.sudo().search([("state", "in", ("connected", "error"))],
+                                      order="last_sync asc nulls first, id")
+        for account in accounts:
+            try:
+                account._sync(trigger="cron", commit=commit)
+            except SyncAlreadyRunning:
+                continue
+
+    def _trigger_sync(self):
+        """Ask the cron to synchronize soon (e.g. after the user confirmed something)."""
+        self.env.ref("outlook_calendar_sync.ir_cron_outlook_sync").sudo()._trigger()
+
+    # -- deletions the guard holds ---------------------------------------------------------
+
+    def action_confirm_deletions(self):
+        """Delete on the other side too: the next synchronization carries them out."""
+        self.check_access("read")  # the user's own account, or an administrator
+        for account in self.sudo().filtered("held_deletion_ids"):
+            account.confirm_deletions = True
+            account._trigger_sync()
+        return True
+
+    def action_restore_deletions(self):
+        """Bring the events back on the side where they were deleted."""
+        self.check_access("read")
+        for account in self.sudo().filtered("held_deletion_ids"):
+            held = account.held_deletion_ids
+            account._restore_in_outlook(held.filtered(lambda h: h.side == "odoo"))
+            account._restore_in_odoo(held.filtered(lambda h: h.side == "outlook"))
+            held.unlink()
+            account.confirm_deletions = False
+            account._trigger_sync()
+        return True
+
+    def _restore_in_outlook(self, held):
+        """Deleted in Outlook: the Odoo events go to Outlook again, as new events."""
+        if not held:
+            return
+        links = self.env["outlook.event.link"].sudo().search(
+            [("account_id", "=", self.id), ("graph_id", "in", held.mapped("graph_id"))])
+        links.unlink()
+        outbox = self.env["outlook.outbox"].sudo()
+        outbox.search([("account_id", "=", self.id), ("event_id", "in", held.mapped("local_id")),
+                       ("kind", "=", "event")]).write({"transaction_id": False})
+        outbox._enqueue([(self.id, local_id) for local_id in held.mapped("local_id")])
+
+    def _restore_in_odoo(self, held):
+        """Deleted in Odoo: the events come back in Odoo, as they still are in Outlook."""
+        if not held:
+            return
+        events = self.env["calendar.event"].sudo().with_context(
+            sync_context(self.env, self), active_test=False).browse(held.mapped("local_id"))
+        events.exists().write({"active": True})
+        self.env["outlook.outbox"].sudo().search(
+            [("account_id", "=", self.id), ("event_id", "in", held.mapped("local_id")),
+             ("kind", "=", "event")]).unlink()
+
+    def _sync_now_outcome(self, report):
+        """(title, message, notification type) telling what "Sync now" did."""
+        name = self.user_id.name
+        if report is not None:
+            counts = report.counts
+            message = _("Changes from Outlook: %(into_odoo)s. Changes sent to Outlook: "
+                        "%(into_outlook)s.",
+                        into_odoo=sum(counts.get(k, 0) for k in (
+                            "created_in_odoo", "updated_in_odoo", "deleted_in_odoo")),
+                        into_outlook=sum(counts.get(k, 0) for k in (
+                            "created_in_outlook", "updated_in_outlook", "deleted_in_outlook")))
+            if report.held:
+                return (_("Deletions waiting for confirmation"), _(
+                    "%(summary)s The synchronization held back %(count)s deletions: confirm "
+                    "or restore them from the Outlook button.", summary=message,
+                    count=report.held.deletions), "warning")
+            if report.errors:
+                return (_("Synchronized with errors"), _(
+                    "%(summary)s %(count)s events could not be synchronized: open the Sync "
+                    "History to see why and what to do.",
+                    summary=message, count=len(report.errors)), "warning")
+            return _("Synchronized"), message, "success"
+        settings = read_settings(self.env)
+        if not settings.configured:
+            message = _("Outlook synchronization is not configured: enter the Client ID and "
+                        "Client Secret in Calendar settings.")
+        elif settings.paused:
+            message = _("Synchronization is paused for everyone: untick Pause All "
+                        "Synchronization in Calendar settings to resume it.")
+        elif self.state == "disconnected":
+            message = _("%(user)s has not connected an Outlook calendar: they connect it with "
+                        "the Outlook button in Calendar.", user=name)
+        elif self.state == "paused":
+            message = _("%(user)s paused their synchronization: they resume it with the "
+                        "Outlook button in Calendar.", user=name)
+        else:
+            return _("Synchronization failed"), self.last_error or "", "danger"
+        return _("Nothing was synchronized"), message, "warning"
+
+    def action_sync_now(self):
+        """Synchronize now: the user for their own account, administrators for anyone's."""
+        self.ensure_one()
+        self.check_access("read")
+        try:
+            report = self._sync(trigger="button",
+                                commit=not self.env.context.get("outlook_no_commit"))
+        except SyncAlreadyRunning as busy:
+            title, message, kind = _("Already running"), self.env._(busy.user_message), "info"
+        else:
+            title, message, kind = self._sync_now_outcome(report)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind,
+                       "sticky": kind != "success",
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }

@@ -1,0 +1,3 @@
+from .store import OdooStore
+
+__all__ = ["OdooStore"]
