@@ -86,6 +86,7 @@ class SyncReport:
     delta_link: str | None = None
     waiting: int = 0  # Odoo changes kept queued because Outlook could not take them now
     held: guard.Verdict | None = None  # deletions waiting for the user
+    notices: list = field(default_factory=list)  # translatable sentences for the history
 
     def count(self, kind, number=1):
         if number:

@@ -100,3 +100,8 @@ class OutlookAccountSignIn(models.Model):
         _logger.info("Outlook account of user %s connected", self.user_id.id)
         return content["return"]
 
+    def _keep_tokens(self, sign_in):
+        """Store the token cache when the sign-in refreshed it."""
+        cache = sign_in and sign_in.serialized_cache()
+        if cache:
+            self.sudo().token_cache = cache

@@ -105,23 +105,37 @@ class OutlookAccountSync(models.Model):
             self.env.cr.commit()
         _logger.warning("Outlook sync of account %s failed: %s", self.id, error)
 
-    def _keep_tokens(self, sign_in):
-        cache = sign_in and sign_in.serialized_cache()
-        if cache:
-            self.token_cache = cache
-
     def _run_engine(self, sign_in, settings, commit):
         # Large delta pages: a sync right after pushing hundreds of events reads their
         # echoes in one request.
-        client = GraphClient(settings.endpoints(), sign_in.access_token, page_size=1000)
+        endpoints = settings.endpoints()
+        client = GraphClient(endpoints, sign_in.access_token, page_size=1000)
         try:
             run = SyncRun(client, OdooStore(self, commit=commit), SyncSettings(
                 self._scope(settings), settings.policy,
                 confirmed_deletions=self.confirm_deletions,
             ), owner_email=self.mailbox or "", progress=self._progress)
-            return run.run(self.delta_link or None)
+            delta_link = self._usable_delta_link(endpoints)
+            report = run.run(delta_link)
+            if self.delta_link and not delta_link:
+                report.notices.append(_lt(
+                    "The Microsoft Graph address changed in the settings: Outlook was listed "
+                    "again in full and matched to the events already linked; nothing was "
+                    "duplicated."))
+            return report
         finally:
             client.close()
+
+    def _usable_delta_link(self, endpoints):
+        """The stored delta link, unless it points to another Graph address than the one
+        configured now (the setting changed): then Outlook is listed again in full, and the
+        listing is matched to the existing links, so nothing is duplicated."""
+        link = self.delta_link or None
+        if link and not link.lower().startswith(endpoints.graph_base.lower() + "/"):
+            _logger.info("Outlook account %s: the Graph address changed, listing again",
+                         self.id)
+            return None
+        return link
 
     def _scope(self, settings):
         """What this run may touch (engine/scope.py); the first run queues the user's

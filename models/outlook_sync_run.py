@@ -51,6 +51,7 @@ class OutlookSyncRun(models.Model):
     waiting = fields.Integer(
         "Changes Waiting", help="Odoo changes Outlook could not take during this run "
                                 "(busy, unreachable): they go at the next one.")
+    notes = fields.Text(help="What else the run did and why.")
     error_count = fields.Integer("Errors")
     error_code = fields.Char(help="Microsoft's error code, when Microsoft gave one.")
     errors = fields.Text("Error Details", help="What failed, and what to do about it.")
@@ -65,6 +66,7 @@ class OutlookSyncRun(models.Model):
                 conflict_count=len(report.conflicts),
                 conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
                 held_deletions=report.held.deletions if report.held else 0,
+                notes="\n".join(self.env._(note) for note in report.notices) or False,
                 waiting=report.waiting,
                 error_count=len(report.errors),
                 errors="\n".join(self._error_line(e) for e in report.errors) or False,
