@@ -5,6 +5,7 @@
     python3 scripts/dev.py test    # lint, engine tier (pytest), Odoo tier when Odoo 18 is found
     python3 scripts/dev.py run     # PostgreSQL, the Graph emulator and Odoo with the addon
     python3 scripts/dev.py bench [--sizes 1000,5000]   # this addon vs Odoo's microsoft_calendar
+    python3 scripts/dev.py faults [--only NAME]   # events lost, duplicated, deleted under faults
 
 How Odoo 18 is found is described in scripts/odoo_runtime.py and in the README.
 """
@@ -205,11 +206,19 @@ def bench(args=()):
                           cwd=ROOT, check=False).returncode
 
 
+def faults(args=()):
+    """The fault benchmark; options: bench/faults.py --help."""
+    in_venv()
+    return subprocess.run([str(VENV_PYTHON), str(ROOT / "bench" / "faults.py"), *args],
+                          cwd=ROOT, check=False).returncode
+
+
 def main():
-    commands = {"setup": setup, "test": test, "run": run_product, "bench": bench}
+    commands = {"setup": setup, "test": test, "run": run_product, "bench": bench,
+                "faults": faults}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
-    if sys.argv[1] in ("test", "bench"):
+    if sys.argv[1] in ("test", "bench", "faults"):
         sys.exit(commands[sys.argv[1]](sys.argv[2:]))
     sys.exit(commands[sys.argv[1]]() or 0)
 
