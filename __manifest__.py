@@ -1,6 +1,6 @@
 {
     "name": "Outlook Calendar Sync",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Two-way sync between Odoo Calendar and Microsoft Outlook Calendar",
     "description": """
 Keeps each user's Odoo Calendar and Outlook Calendar in two-way sync through Microsoft Graph:

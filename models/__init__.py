@@ -10,5 +10,6 @@ from . import (
     outlook_outbox,
     outlook_sync_run,
     res_config_settings,
+    res_config_settings_secrets,
     res_users,
 )

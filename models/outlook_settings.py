@@ -1,4 +1,8 @@
-"""The addon's settings, read once per use from system parameters into plain values."""
+"""The addon's settings, read once per use from system parameters into plain values.
+
+The Client Secret is stored encrypted (models/secret_box.py); it is decrypted here, and only
+here, for the sign-in.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -7,6 +11,7 @@ from odoo import fields
 
 from ..engine.endpoints import endpoints_for
 from ..engine.planner import ConflictPolicy, Direction
+from .secret_box import SecretKeyUnavailable, SecretUnreadable, unseal
 
 PARAM = "outlook_calendar_sync.%s"
 REDIRECT_PATH = "/microsoft_account/authentication"
@@ -30,10 +35,14 @@ class OutlookSettings:
     allow_custom_hosts: bool
     ca_bundle: str
     redirect_uri: str
+    # The stored Client Secret was encrypted with another key (a copied database): the
+    # synchronization says so instead of looking unconfigured.
+    client_secret_unreadable: bool = False
 
     @property
     def configured(self):
-        return self.enabled and bool(self.client_id and self.client_secret)
+        return self.enabled and bool(
+            self.client_id and (self.client_secret or self.client_secret_unreadable))
 
     def endpoints(self):
         """Validated Microsoft endpoints; raises ConfigurationError with what to fix."""
@@ -60,15 +69,24 @@ def _int(value, default):
         return default
 
 
+def _client_secret(env, stored):
+    """(the Client Secret, whether the stored one could not be decrypted)"""
+    try:
+        return (unseal(env, stored) or "").strip(), False
+    except (SecretUnreadable, SecretKeyUnavailable):
+        return "", True
+
+
 def read_settings(env):
     get = env["ir.config_parameter"].sudo().get_param
+    client_secret, client_secret_unreadable = _client_secret(env, get(PARAM % "client_secret"))
     base_url = (get("web.base.url") or "").rstrip("/")
     direction = get(PARAM % "sync_direction") or Direction.BOTH.value
     policy = get(PARAM % "conflict_policy") or ConflictPolicy.MOST_RECENT.value
     return OutlookSettings(
         enabled=bool(get(PARAM % "enabled")),
         client_id=(get(PARAM % "client_id") or "").strip(),
-        client_secret=(get(PARAM % "client_secret") or "").strip(),
+        client_secret=client_secret,
         tenant=(get(PARAM % "tenant") or "common").strip(),
         direction=Direction(direction) if direction in Direction._value2member_map_
         else Direction.BOTH,
@@ -84,4 +102,5 @@ def read_settings(env):
         allow_custom_hosts=bool(get(PARAM % "allow_custom_hosts")),
         ca_bundle=(get(PARAM % "ca_bundle") or "").strip(),
         redirect_uri=base_url + REDIRECT_PATH,
+        client_secret_unreadable=client_secret_unreadable,
     )
