@@ -25,7 +25,9 @@ no duplicated events, no invitation storm on the first sync, and every failure v
     ],
     "assets": {
         "web.assets_backend": [
-            "outlook_calendar_sync/static/src/**/*",
+            "outlook_calendar_sync/static/src/**/*.js",
+            "outlook_calendar_sync/static/src/**/*.scss",
+            "outlook_calendar_sync/static/src/**/*.xml",
         ],
         "web.assets_tests": [
             "outlook_calendar_sync/static/tests/tours/**/*",

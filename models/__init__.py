@@ -9,7 +9,9 @@ from . import (
     outlook_held_deletion,
     outlook_outbox,
     outlook_sync_run,
+    outlook_sync_run_ux,
     res_config_settings,
     res_config_settings_secrets,
     res_users,
+    res_users_outlook,
 )

@@ -2,6 +2,13 @@
 
 Only internal users have an Outlook account; every method here acts on the account of the
 user calling it, never on an id given by the browser.
+
+Besides the button's calls, this file keeps what the button shows between two visits:
+the user's choice for the first synchronization's upcoming events, whether a first
+synchronization asked from the button is still on its way (it runs in the background, in
+the synchronization cron), and what fixes the last failure (reconnect, try again, or the
+settings). At the end of every run the user's browser is told (bus message
+``outlook_sync_done``), so that the button and the calendar refresh by themselves.
 """
 
 from datetime import UTC
@@ -10,14 +17,81 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..engine import scope
-from ..engine.errors import SyncError
+from ..engine.errors import (
+    ConfigurationError,
+    ConsentRefused,
+    ConsentRevoked,
+    InvalidClient,
+    SignInFailed,
+    SyncError,
+)
 from ..engine.sync_state import LocalState
 from .outlook_account_sync import SyncAlreadyRunning
 from .outlook_settings import read_settings
 
+FIRST_SYNC_CHOICES = [
+    ("invite", "Send them and let Outlook invite the attendees"),
+    ("no_invite", "Send them without inviting the attendees"),
+    ("keep", "Keep them in Odoo only"),
+]
+PREVIEW_LIMIT = 200  # events listed in the first-sync dialog (the counts cover them all)
+
+
+def fixing_action(error):
+    """What fixes a failed run: signing in again, the settings, or simply trying again."""
+    if isinstance(error, ConsentRevoked | ConsentRefused | SignInFailed):
+        return "reconnect"
+    if isinstance(error, InvalidClient | ConfigurationError | UserError):
+        return "settings"
+    return "retry"
+
 
 class OutlookButton(models.Model):
     _inherit = "outlook.account"
+
+    first_sync_choice = fields.Selection(
+        FIRST_SYNC_CHOICES, string="Upcoming Odoo Events at the First Synchronization",
+        readonly=True, copy=False,
+        help="What the user chose, before connecting, for the upcoming Odoo events the first "
+             "synchronization would send to Outlook.")
+    first_sync_requested = fields.Boolean(
+        readonly=True, copy=False,
+        help="The user started the first synchronization and it has not ended yet: it runs "
+             "in the background, and the user is told when it ends.")
+    error_action = fields.Selection(
+        [("reconnect", "Reconnect"), ("retry", "Try again"), ("settings", "Check the settings")],
+        string="What Fixes the Error", readonly=True, copy=False)
+    sync_run_count = fields.Integer("Synchronizations", compute="_compute_sync_run_count")
+    next_sync = fields.Datetime(
+        "Next Synchronization", compute="_compute_next_sync",
+        help="When the automatic synchronization runs next.")
+    synced_calendar = fields.Char(
+        "Outlook Calendar", compute="_compute_synced_calendar",
+        help="The Outlook calendar that is synchronized with this user's Odoo calendar.")
+
+    def _compute_sync_run_count(self):
+        counts = dict(self.env["outlook.sync.run"].sudo()._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        for account in self:
+            account.sync_run_count = counts.get(account._origin, 0)
+
+    def _compute_next_sync(self):
+        settings = read_settings(self.env)
+        cron = self.env.ref("outlook_calendar_sync.ir_cron_outlook_sync",
+                            raise_if_not_found=False)
+        nextcall = cron.sudo().nextcall if cron and cron.sudo().active else False
+        for account in self:
+            runs = settings.configured and not settings.paused and account.state in (
+                "connected", "error")
+            account.next_sync = nextcall if runs else False
+
+    def _compute_synced_calendar(self):
+        for account in self:
+            account.synced_calendar = (
+                self.env._("Main calendar of %(mailbox)s", mailbox=account.mailbox)
+                if account.mailbox else False)
+
+    # -- the button's calls -----------------------------------------------------------------
 
     @api.model
     def _own_account(self):
@@ -30,21 +104,37 @@ class OutlookButton(models.Model):
         """What the Outlook button shows for the current user."""
         settings = read_settings(self.env)
         is_admin = self.env.user.has_group("base.group_system")
+        common = {"is_admin": is_admin, "settings_action": "calendar.calendar_settings_action",
+                  "history_action": "outlook_calendar_sync.outlook_sync_run_action_my"}
         if not settings.configured:
-            return {"state": "not_configured", "is_admin": is_admin,
-                    "settings_action": "calendar.calendar_settings_action"}
+            # Set up once, then turned off: not the same words as never set up.
+            state = "turned_off" if settings.client_id and not settings.enabled \
+                else "not_configured"
+            return dict(common, state=state)
         account = self._own_account()
-        status = {
-            "state": "paused" if settings.paused and account.state == "connected"
-            else account.state,
-            "paused_by_admin": settings.paused,
-            "is_admin": is_admin,
-            "mailbox": account.mailbox or "",
-            "last_sync": fields.Datetime.to_string(account.last_sync) or "",
-            "last_error": account.last_error or "",
-            "held_deletions": account._held_summary(),
-            "refused": account.refused_count,
-        }
+        state = account.state
+        if settings.paused:
+            state = "admin_paused"
+        running = bool(account.state == "connected" and (
+            account.first_sync_requested or self.env["outlook.sync.run"].sudo().search_count(
+                [("account_id", "=", account.id), ("state", "=", "running")], limit=1)))
+        status = dict(
+            common,
+            state=state,
+            paused_by_admin=settings.paused,
+            account_id=account.id,
+            account_state=account.state,
+            mailbox=account.mailbox or "",
+            calendar=account.synced_calendar or "",
+            last_sync=fields.Datetime.to_string(account.last_sync) or "",
+            next_sync=fields.Datetime.to_string(account.next_sync) or "",
+            last_error=account.last_error or "",
+            error_action=(account.error_action or "retry") if account.state == "error" else "",
+            held_deletions=account._held_summary(),
+            refused=account.refused_count,
+            running=running,
+            first_sync_pending=bool(account.state == "connected" and not account.last_sync),
+        )
         if account.state == "disconnected" and not account.first_sync_at:
             status["first_sync"] = account._first_sync_preview(settings)
         return status
@@ -57,10 +147,9 @@ class OutlookButton(models.Model):
                 "events": [{"name": h.name, "start": fields.Datetime.to_string(h.start)}
                            for h in held[:50]]}
 
-    def _first_sync_preview(self, settings):
-        """How many events the first sync will send to Outlook, and how many attendee
-        invitations Outlook will mail for them: the same decision the run makes
-        (engine/scope.py) on the same events."""
+    def _first_sync_candidates(self, settings):
+        """The Odoo events the first synchronization will send to Outlook: the same decision
+        the run makes (engine/scope.py) on the same events."""
         window_start, window_end = settings.window()
         now = fields.Datetime.now()
         push_from = scope.first_sync_cutoff(now, window_start,
@@ -71,27 +160,79 @@ class OutlookButton(models.Model):
                                 changed_since and changed_since.replace(tzinfo=UTC))
         events = self.env["calendar.event"].sudo().browse(
             self._own_event_ids(window_start, window_end))
-        partner = self.user_id.partner_id
-        sent, invitations = 0, 0
         for event in events:
             base = event.recurrence_id.base_event_id
             state = LocalState(event.id, "values", event.write_date.replace(tzinfo=UTC),
                                ends_at=event.stop.replace(tzinfo=UTC),
                                occurrence=bool(base) and base != event, follows_series=True)
             if scope.may_push(state, False, run_scope):
-                sent += 1
-                invitations += len(event.attendee_ids.filtered(
-                    lambda a: a.partner_id != partner and a.partner_id.email))
+                yield event
+
+    def _invitees(self, event):
+        """The attendees Outlook will invite to `event`: everyone with an address but the
+        organizer."""
+        partner = self.user_id.partner_id
+        return event.attendee_ids.filtered(
+            lambda a: a.partner_id != partner and a.partner_id.email).partner_id
+
+    def _first_sync_preview(self, settings):
+        """How many events the first sync will send to Outlook, and how many attendee
+        invitations Outlook will mail for them."""
+        sent, invitations = 0, 0
+        for event in self._first_sync_candidates(settings):
+            sent += 1
+            invitations += len(self._invitees(event))
         return {"events": sent, "invitations": invitations}
 
     @api.model
-    def button_connect(self, return_url=None):
-        """Start the Microsoft sign-in; returns the URL to send the browser to."""
+    def button_first_sync_preview(self):
+        """The events the first synchronization will send, each with the attendees Outlook
+        will invite: what the dialog before signing in lists."""
         account = self._own_account()
+        settings = read_settings(self.env)
+        rows, sent, invitations = [], 0, 0
+        for event in account._first_sync_candidates(settings):
+            invitees = account._invitees(event)
+            sent += 1
+            invitations += len(invitees)
+            if len(rows) < PREVIEW_LIMIT:
+                rows.append({
+                    "id": event.id,
+                    "name": event.display_name,
+                    "allday": event.allday,
+                    "start": fields.Datetime.to_string(event.start),
+                    "recurring": bool(event.recurrency),
+                    "invitees": [p.name or p.email for p in invitees],
+                })
+        return {"events": sent, "invitations": invitations, "rows": rows,
+                "more": max(0, sent - len(rows))}
+
+    @api.model
+    def button_connect(self, return_url=None, first_sync_choice=None):
+        """Start the Microsoft sign-in; returns the URL to send the browser to.
+
+        ``first_sync_choice`` is what the user chose for the upcoming Odoo events the first
+        synchronization would send (see FIRST_SYNC_CHOICES)."""
+        account = self._own_account()
+        if first_sync_choice and first_sync_choice not in dict(FIRST_SYNC_CHOICES):
+            raise UserError(self.env._("Unknown choice for the first synchronization."))
+        if not account.first_sync_at:
+            account.sudo().first_sync_choice = first_sync_choice or "invite"
         try:
             return {"url": account._start_sign_in(return_url)}
         except SyncError as error:  # e.g. Microsoft unreachable, or a wrong setting
             raise UserError(self.env._(error.user_message)) from error
+
+    @api.model
+    def button_start_first_sync(self):
+        """Start the first synchronization in the background and return at once: it can
+        take a while with thousands of events. The browser follows it through the bus
+        (``outlook_sync_progress``, then ``outlook_sync_done``)."""
+        account = self._own_account()
+        if account.state == "connected" and not account.last_sync:
+            account.sudo().first_sync_requested = True
+            account._trigger_sync()
+        return self.button_status()
 
     @api.model
     def button_sync(self):
@@ -104,9 +245,7 @@ class OutlookButton(models.Model):
             return dict(self.button_status(), busy=self.env._(busy.user_message))
         status = self.button_status()
         if report:
-            status["report"] = {"counts": report.counts, "errors": len(report.errors),
-                                "conflicts": len(report.conflicts),
-                                "waiting": report.waiting}
+            status["report"] = account._report_summary(report)
         return status
 
     @api.model
@@ -128,3 +267,54 @@ class OutlookButton(models.Model):
     def button_restore_deletions(self):
         self._own_account().action_restore_deletions()
         return self.button_sync()
+
+    # -- the first synchronization's choice -------------------------------------------------
+
+    def _queue_own_events(self, window_start, window_end):
+        """"Keep them in Odoo only": the first synchronization sends none of the user's
+        existing events (a later change of one of them sends it then, as for any event)."""
+        if self.first_sync_choice == "keep":
+            return
+        super()._queue_own_events(window_start, window_end)
+
+    # -- after each run ---------------------------------------------------------------------
+
+    def _report_summary(self, report):
+        return {"counts": dict(report.counts), "errors": len(report.errors),
+                "conflicts": len(report.conflicts), "waiting": report.waiting,
+                "held": report.held.deletions if report.held else 0}
+
+    def _sync(self, trigger="manual", commit=True):
+        """Run as before, then tell the user's browser the run ended (and how)."""
+        self.ensure_one()
+        account = self.sudo()
+        settings = read_settings(self.env)
+        runs = settings.configured and not settings.paused and account.state not in (
+            "disconnected", "paused")
+        report = super()._sync(trigger=trigger, commit=commit)
+        if runs:
+            account._notify_sync_done(report)
+            if commit:
+                self.env.cr.commit()
+        return report
+
+    def _notify_sync_done(self, report):
+        """Bus message to the user: the button refreshes, and a first synchronization the
+        user started from the button ends with a summary."""
+        notify = self.first_sync_requested
+        if notify:
+            self.first_sync_requested = False
+        self.env["bus.bus"]._sendone(self.user_id.partner_id, "outlook_sync_done", {
+            "account_id": self.id,
+            "notify": notify,
+            "state": self.state,
+            "last_error": self.last_error or "",
+            "error_action": (self.error_action or "retry") if self.state == "error" else "",
+            "report": self._report_summary(report) if report else False,
+        })
+
+    def _end_failed(self, history, error, sign_in, commit, unexpected=False):
+        super()._end_failed(history, error, sign_in, commit, unexpected=unexpected)
+        self.sudo().error_action = "retry" if unexpected else fixing_action(error)
+        if commit:
+            self.env.cr.commit()

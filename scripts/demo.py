@@ -133,15 +133,18 @@ Outlook Calendar Sync is running.
   Odoo:     {odoo_url}   (log in as admin / admin)
   Outlook:  {emulator_url}/_emulator/   (the emulated mailboxes and their events)
 
-  1. In Odoo, open Calendar and click the Outlook button under the mini calendar.
+  1. In Odoo, open Calendar and click "Synchronize with Outlook" above the calendar. Odoo
+     lists the upcoming events it would send to Outlook: choose what to do with them.
   2. Odoo sends you to the (emulated) Microsoft sign-in: pick {ADMIN_MAILBOX}, click Accept.
-  3. Back in Odoo, this week's Outlook meetings appear beside the Odoo ones, and the Odoo
-     meetings appear in Outlook's page. Edit either side and click Outlook again.
+  3. Back in Odoo, the first synchronization runs in the background and reports when done:
+     this week's Outlook meetings appear beside the Odoo ones, and the Odoo meetings appear
+     in Outlook's page. Edit either side and click the Outlook button again.
   Settings: Calendar > Configuration > Settings > Outlook Calendar.
 
 Stop with Ctrl+C.
 """, flush=True)
-        cmd, env = odoo_command(source, conf, "-d", DB_NAME)
+        # One cron worker: the first synchronization runs in the background, in the cron.
+        cmd, env = odoo_command(source, conf, "-d", DB_NAME, "--max-cron-threads", "1")
         return subprocess.run(cmd, env=env, check=False).returncode
     except KeyboardInterrupt:
         return 0

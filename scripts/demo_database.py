@@ -21,24 +21,26 @@ for key, value in {
 admin = env.ref("base.user_admin")  # noqa: F821
 admin.write({"email": get("OCS_DEMO_MAILBOX"), "tz": "UTC"})
 
-# A few meetings already in Odoo, one of them last month.
+# A few meetings already in Odoo, whatever the weekday: two upcoming ones with guests (the
+# first synchronization offers to send them, and says whom Outlook would invite), and one
+# last month (never sent: it is over).
 Partner = env["res.partner"]  # noqa: F821
 guests = Partner.create([
     {"name": "Maria Lopez", "email": "maria@demo.example"},
     {"name": "Jordan Lee", "email": "jordan@contoso.example"},
+    {"name": "Priya Shah", "email": "priya@fabrikam.example"},
 ])
 today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-monday = today - timedelta(days=today.weekday())
 Event = env["calendar.event"].with_user(admin)  # noqa: F821
 Event.with_context(no_mail_to_attendees=True).create([
-    {"name": "1:1 with Maria", "start": monday + timedelta(days=1, hours=11),
-     "stop": monday + timedelta(days=1, hours=11, minutes=30),
+    {"name": "1:1 with Maria", "start": today + timedelta(days=1, hours=11),
+     "stop": today + timedelta(days=1, hours=11, minutes=30),
      "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
-    {"name": "Interview: Jordan Lee", "start": monday + timedelta(days=2, hours=15),
-     "stop": monday + timedelta(days=2, hours=16), "location": "Room 2",
-     "partner_ids": [(6, 0, [admin.partner_id.id, guests[1].id])]},
-    {"name": "Quarter planning (last month)", "start": monday - timedelta(days=30, hours=-9),
-     "stop": monday - timedelta(days=30, hours=-11),
+    {"name": "Interview: Jordan Lee", "start": today + timedelta(days=2, hours=15),
+     "stop": today + timedelta(days=2, hours=16), "location": "Room 2",
+     "partner_ids": [(6, 0, [admin.partner_id.id, guests[1].id, guests[2].id])]},
+    {"name": "Quarter planning (last month)", "start": today - timedelta(days=30, hours=-9),
+     "stop": today - timedelta(days=30, hours=-11),
      "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
 ])
 env.cr.commit()  # noqa: F821

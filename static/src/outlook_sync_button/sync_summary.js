@@ -60,11 +60,27 @@ export function syncSummary(report) {
     if (report.errors) {
         sentences.push(
             report.errors === 1
-                ? _t("1 event could not be synchronized: open the Outlook menu to see why.")
+                ? _t("1 event could not be synchronized: your sync history says why.")
                 : _t(
-                      "%s events could not be synchronized: open the Outlook menu to see why.",
+                      "%s events could not be synchronized: your sync history says why.",
                       report.errors
                   )
+        );
+    }
+    if (report.held) {
+        sentences.push(
+            _t(
+                "%s deletions are waiting for your decision: open the Outlook menu to confirm or restore them.",
+                report.held
+            )
+        );
+    }
+    if (report.waiting) {
+        sentences.push(
+            _t(
+                "%s changes could not reach Outlook now: they will go at the next synchronization.",
+                report.waiting
+            )
         );
     }
     if (!sentences.length) {
