@@ -14,4 +14,5 @@ else:
         test_sign_in,
         test_sync,
         test_sync_history,
+        test_trust_core,
     )
