@@ -14,5 +14,6 @@ else:
         test_sign_in,
         test_sync,
         test_sync_history,
+        test_ux,
         test_trust_core,
     )

@@ -63,7 +63,8 @@ export class FirstSyncDialog extends Component {
             : invitations === 1
             ? _t("Outlook would email 1 invitation to an attendee.")
             : _t("Outlook would email %s invitations to their attendees.", invitations);
-        return `${sent} ${mails} ${_t("Past events stay in Odoo only.")}`;
+        const past = _t("Past events stay in Odoo only.");
+        return `${sent} ${mails} ${past}`;
     }
 
     when(row) {
