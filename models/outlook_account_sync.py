@@ -107,9 +107,11 @@ class OutlookAccountSync(models.Model):
 
     def _run_engine(self, sign_in, settings, commit):
         # Large delta pages: a sync right after pushing hundreds of events reads their
-        # echoes in one request.
+        # echoes in one request (a system parameter, for proxies that cut long answers).
+        page_size = self.env["ir.config_parameter"].sudo().get_param(
+            "outlook_calendar_sync.delta_page_size") or 1000
         endpoints = settings.endpoints()
-        client = GraphClient(endpoints, sign_in.access_token, page_size=1000)
+        client = GraphClient(endpoints, sign_in.access_token, page_size=int(page_size))
         try:
             run = SyncRun(client, OdooStore(self, commit=commit), SyncSettings(
                 self._scope(settings), settings.policy,

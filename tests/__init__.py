@@ -11,9 +11,12 @@ else:
         test_neutralize,
         test_outlook_button_tour,
         test_reset_account,
+        test_security_storage,
+        test_security_users,
         test_sign_in,
         test_sync,
         test_sync_history,
         test_ux,
         test_trust_core,
+        test_trust_odoo,
     )
