@@ -30,9 +30,9 @@ from .outlook_account_sync import SyncAlreadyRunning
 from .outlook_settings import read_settings
 
 FIRST_SYNC_CHOICES = [
-    ("invite", "Send them and let Outlook invite the attendees"),
-    ("no_invite", "Send them without inviting the attendees"),
-    ("keep", "Keep them in Odoo only"),
+    ("invite", "Send them, and let Outlook invite their attendees"),
+    ("no_invite", "Send them without inviting anyone"),
+    ("keep", "Don't send them"),
 ]
 PREVIEW_LIMIT = 200  # events listed in the first-sync dialog (the counts cover them all)
 

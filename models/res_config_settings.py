@@ -77,16 +77,17 @@ class ResConfigSettings(models.TransientModel):
 
     outlook_enabled = fields.Boolean(
         "Outlook Calendar", config_parameter=PARAM % "enabled",
-        help="Synchronize each user's calendar with Outlook, both ways. Each user then "
-             "connects their own Outlook calendar from the Outlook button in Calendar.")
+        help="Synchronize each user's calendar with Outlook, both ways. Register an app in "
+             "Microsoft Entra ID first: the documentation link shows how.")
     outlook_client_id = fields.Char(
         "Client ID", config_parameter=PARAM % "client_id",
         help="The Application (client) ID shown on the Overview page of your app in "
              "Microsoft Entra ID.")
     outlook_client_secret = fields.Char(
         "Client Secret", config_parameter=PARAM % "client_secret",
-        help="The Value of a client secret of your app (Certificates & secrets in Microsoft "
-             "Entra ID), not its ID. It is checked with Microsoft when the settings are saved.")
+        help="The Value of a client secret of your app (under Certificates and secrets in "
+             "Microsoft Entra ID), not its ID. It is checked with Microsoft when the settings "
+             "are saved.")
     outlook_tenant = fields.Char(
         "Tenant", config_parameter=PARAM % "tenant", default="common",
         help="'common' lets work, school and personal accounts sign in; use your tenant ID or "
@@ -94,7 +95,8 @@ class ResConfigSettings(models.TransientModel):
     outlook_redirect_uri = fields.Char(
         "Redirect URI", compute="_compute_outlook_redirect_uri",
         help="Add this address as a redirect URI of platform \"Web\" in your app in Microsoft "
-             "Entra ID. It starts with the web.base.url system parameter.")
+             "Entra ID. It starts with the web.base.url system parameter, which must be this "
+             "Odoo's public address.")
     outlook_sync_direction = fields.Selection(
         [("both", "Both ways"),
          ("odoo_to_outlook", "Odoo to Outlook"),

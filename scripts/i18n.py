@@ -40,6 +40,7 @@ LANGUAGES = {
     "zh_CN": ("zh_CN", "nplurals=1; plural=0;"),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
+TAG = re.compile(r"<[^>]+>")
 # Where the code's texts are looked for (the .pot must hold them all).
 CODE_DIRS = ("models", "controllers", "wizard", "engine", "static/src")
 
@@ -217,6 +218,8 @@ def check():
             elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)) \
                     or msgid.count("%s") != msgstr.count("%s"):
                 problems.append(f"{path.name} changes the placeholders of {msgid!r}")
+            elif sorted(TAG.findall(msgid)) != sorted(TAG.findall(msgstr)):
+                problems.append(f"{path.name} changes the markup of {msgid!r}")
     return problems
 
 

@@ -67,6 +67,10 @@ export class FirstSyncDialog extends Component {
         return `${sent} ${mails} ${past}`;
     }
 
+    get moreText() {
+        return _t("And %s more events.", this.props.preview.more);
+    }
+
     when(row) {
         return row.allday
             ? formatDate(deserializeDate(row.start.slice(0, 10)))
