@@ -14,9 +14,10 @@ else:
         test_security_storage,
         test_security_users,
         test_sign_in,
+        test_store_contract,
         test_sync,
         test_sync_history,
-        test_ux,
         test_trust_core,
         test_trust_odoo,
+        test_ux,
     )
