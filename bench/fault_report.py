@@ -50,7 +50,8 @@ def table(results):
 def details(result):
     held = result.get("held") or {}
     lines = [f"{result['title']}",
-             f"  faults injected: {fault_text(result.get('faults') or {})}",
+             f"  faults injected: {fault_text(result.get('faults') or {})}, in "
+             f"{result.get('graph_requests', '-')} Graph requests",
              f"  events held at the end: Odoo {held.get('odoo', '-')}, Outlook "
              f"{held.get('outlook', '-')}, expected {held.get('expected', '-')} on each side; "
              f"settle passes {result.get('settle_passes')}; sync history "

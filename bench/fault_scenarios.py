@@ -112,7 +112,7 @@ class Context:
     def verdict(self):
         """Faults injected, then both sides compared with the truth (faults cleared first:
         reading the mailboxes goes through Graph)."""
-        faults = dict(fault_outlook.faults_injected(self.client))
+        faults, graph_requests = fault_outlook.faults_injected(self.client)
         if self.kills:
             faults["kill -9"] = self.kills
         self.client.clear_faults()
@@ -121,7 +121,7 @@ class Context:
             outlook.update(fault_outlook.mailbox_keys(self.client, email))
         state = self.odoo.state()
         found = compare(self.truth, state, self.mailbox_of_user, outlook)
-        found.update(faults=faults, checks={
+        found.update(faults=faults, graph_requests=graph_requests, checks={
             "running": sum(run["state"] == "running" for run in state["runs"]),
             "log_errors": len(self.odoo.error_lines()),
             "unsettled": self.unsettled,
