@@ -7,7 +7,6 @@ tokens) and tokens never reach logs or error messages.
 
 import logging
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from requests.structures import CaseInsensitiveDict
 
 from .errors import (
     ConnectionFailed,
-    NotFound,
     SyncError,
     SyncStateExpired,
     from_graph_error,
@@ -40,8 +38,6 @@ IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "PATCH", "DELETE"})
 # $batch accepts at most 20 requests per call.
 BATCH_LIMIT = 20
 RESPONSES = ("accept", "decline", "tentativelyAccept")
-# Namespace of transaction ids, so that the same parts always give the same id.
-_TRANSACTION_NAMESPACE = uuid.UUID("6f1c1f38-7d0e-4a59-9a53-3c3e6e0b5a27")
 
 
 @dataclass
@@ -142,35 +138,10 @@ class GraphClient:
             _logger.info("Outlook forgot the delta state; listing the calendar again")
             yield from self._delta_pages(self._delta_start_url(start, end), True)
 
-    def get_event(self, event_id) -> dict:
-        return self._get(f"/me/events/{_segment(event_id)}", "/me/events/{id}")
-
     def list_instances(self, event_id, start, end) -> list[dict]:
         path = f"/me/events/{_segment(event_id)}/instances"
         params = {"startDateTime": _iso_utc(start), "endDateTime": _iso_utc(end)}
         return self._collect(path, "/me/events/{id}/instances", params)
-
-    def find_by_ical_uid(self, ical_uid) -> list[dict]:
-        quoted = str(ical_uid).replace("'", "''")  # OData doubles quotes inside strings
-        params = {"$filter": f"iCalUId eq '{quoted}'"}
-        return self._collect("/me/events", "/me/events?$filter=iCalUId", params)
-
-    def create_event(self, payload: dict, transaction_id: str) -> dict:
-        # The transactionId lets Graph recognise a retried create, so retrying is safe.
-        body = dict(payload, transactionId=transaction_id)
-        response = self._request("POST", "/me/events", "/me/events", json=body)
-        return _json(response)
-
-    def update_event(self, event_id, patch: dict) -> dict:
-        path = f"/me/events/{_segment(event_id)}"
-        return _json(self._request("PATCH", path, "/me/events/{id}", json=patch))
-
-    def delete_event(self, event_id) -> None:
-        path = f"/me/events/{_segment(event_id)}"
-        try:
-            self._request("DELETE", path, "/me/events/{id}")
-        except NotFound:
-            pass  # Already gone: the wanted outcome.
 
     def respond(self, event_id, answer, comment="", send_response=True) -> None:
         if answer not in RESPONSES:
@@ -220,11 +191,6 @@ class GraphClient:
     def close(self):
         """Release the pooled connections (the client is unusable afterwards)."""
         self.session.close()
-
-    @staticmethod
-    def transaction_id(*parts) -> str:
-        """Same parts, same id: a create retried after a lost answer is not duplicated."""
-        return str(uuid.uuid5(_TRANSACTION_NAMESPACE, "\x1f".join(map(str, parts))))
 
     # ------------------------------------------------------------------ building blocks
 

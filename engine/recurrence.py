@@ -1,12 +1,8 @@
-"""Recurring series: Graph patterns, RFC 5545 RRULE strings and Odoo recurrence fields.
+"""Recurring series: Graph patterns and Odoo recurrence fields.
 
-The neutral ``Recurrence`` mirrors Graph's {pattern, range}; this module converts it to and
-from an RRULE (no DTSTART line) and Odoo's ``calendar.recurrence`` fields, and expands it into
-occurrence starts.
-
-Outlook and RFC 5545 read a "day 29/30/31 of the month" rule differently: Outlook puts the
-occurrence on the last day of shorter months, an RRULE BYMONTHDAY skips them. ``to_rrule``
-writes the usual BYMONTHDAY (what other calendars read); ``expand`` follows Outlook.
+The neutral ``Recurrence`` mirrors Graph's {pattern, range}; this module checks it and
+converts it to and from Odoo's ``calendar.recurrence`` fields (Odoo expands the series
+itself).
 
 What Odoo cannot hold (see ``odoo_recurrence_loss``) is written as the closest Odoo rule and
 reported in plain words, so the caller can show it to the user: never silently different.
@@ -30,10 +26,9 @@ endDate / numbered / noEnd               end_date + until / count / forever (Odo
 =======================================  ====================================================
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import pytz
-from dateutil import rrule as du
 
 from .event_values import (
     PATTERN_TYPES,
@@ -46,24 +41,15 @@ from .event_values import (
 from .timezones import graph_time_zone, tzinfo
 
 __all__ = [
-    "Recurrence", "expand", "from_graph", "from_rrule", "local_start", "make_recurrence",
-    "odoo_recurrence_loss", "odoo_recurrence_values", "recurrence_from_odoo", "to_graph",
-    "to_rrule",
+    "Recurrence", "from_graph", "local_start", "make_recurrence", "odoo_recurrence_loss",
+    "odoo_recurrence_values", "recurrence_from_odoo", "to_graph",
 ]
 
 ODOO_MAX_OCCURRENCES = 720  # calendar_recurrence.MAX_RECURRENT_EVENT
 
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # same order as WEEKDAYS
 _ODOO_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _ODOO_DAY_FLAGS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _INDEX_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
-_FREQUENCIES = {
-    "daily": "DAILY", "weekly": "WEEKLY", "absoluteMonthly": "MONTHLY",
-    "relativeMonthly": "MONTHLY", "absoluteYearly": "YEARLY", "relativeYearly": "YEARLY",
-}
-_DATEUTIL_FREQUENCIES = {
-    "DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY,
-}
 _RELATIVE = ("relativeMonthly", "relativeYearly")
 _YEARLY = ("absoluteYearly", "relativeYearly")
 
@@ -214,262 +200,6 @@ def to_graph(rec, tz="UTC"):
     elif rec.range_type == "numbered":
         range_["numberOfOccurrences"] = rec.count
     return {"pattern": pattern, "range": range_}
-
-
-# ---------------------------------------------------------------- RRULE
-
-
-def to_rrule(rec, tz="UTC"):
-    """The RFC 5545 RRULE (without DTSTART) for a Recurrence.
-
-    UNTIL is the end of the last day in the event's zone ``tz``, written in UTC.
-    """
-    parts = [f"FREQ={_FREQUENCIES[rec.pattern]}", f"INTERVAL={rec.interval}"]
-    if rec.month:
-        parts.append(f"BYMONTH={rec.month}")
-    if rec.day_of_month:
-        parts.append(f"BYMONTHDAY={rec.day_of_month}")
-    days = [_RRULE_DAYS[WEEKDAYS.index(day)] for day in rec.days_of_week]
-    if rec.pattern in _RELATIVE and len(days) == 1:
-        parts.append(f"BYDAY={_INDEX_NUMBERS[rec.index]}{days[0]}")
-    elif days:
-        parts.append(f"BYDAY={','.join(days)}")
-    if rec.pattern in _RELATIVE and len(days) > 1:
-        parts.append(f"BYSETPOS={_INDEX_NUMBERS[rec.index]}")
-    if rec.pattern == "weekly" and rec.first_day_of_week != "monday":  # MO is RFC's default
-        parts.append(f"WKST={_RRULE_DAYS[WEEKDAYS.index(rec.first_day_of_week)]}")
-    if rec.range_type == "numbered":
-        parts.append(f"COUNT={rec.count}")
-    elif rec.range_type == "endDate":
-        last_moment = tzinfo(tz).localize(datetime.combine(rec.end_date, time(23, 59, 59)))
-        parts.append(f"UNTIL={last_moment.astimezone(pytz.utc):%Y%m%dT%H%M%SZ}")
-    return ";".join(parts)
-
-
-def from_rrule(rule, start, tz="UTC"):
-    """A Recurrence from an RRULE string; ``start`` is the first occurrence's start.
-
-    Rules Outlook cannot hold (hourly, BYWEEKNO, every Monday of the month, a fifth Monday,
-    ...) raise MappingError rather than being read as something else.
-    """
-    parts = _rrule_parts(rule)
-    start_date = _local_date(start, tz)
-    freq = parts.pop("FREQ", "")
-    days, index = _rrule_days(parts.pop("BYDAY", ""), parts.pop("BYSETPOS", ""))
-    wkst = parts.pop("WKST", "MO")
-    if wkst not in _RRULE_DAYS:
-        raise MappingError(f"Unknown week start {wkst!r} in the repeat rule.")
-    values = {
-        "interval": _rrule_int(parts.pop("INTERVAL", "1"), "INTERVAL"),
-        "month": _rrule_int(parts.pop("BYMONTH", "0"), "BYMONTH"),
-        "day_of_month": _rrule_int(parts.pop("BYMONTHDAY", "0"), "BYMONTHDAY"),
-        "days_of_week": days,
-        "index": index or "first",
-        "first_day_of_week": WEEKDAYS[_RRULE_DAYS.index(wkst)],
-        **_rrule_range(parts, tz),
-    }
-    if parts:
-        raise MappingError(
-            f"The repeat rule uses {', '.join(sorted(parts))}, which Outlook cannot represent. "
-            "Simplify the series' repeat settings."
-        )
-    pattern = _rrule_pattern(freq, values, positioned=index is not None)
-    _fill_from_start(pattern, values, start_date)
-    return make_recurrence(pattern, start_date, **values)
-
-
-def _rrule_parts(rule):
-    text = (rule or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[len("RRULE:"):]
-    parts = {}
-    for item in filter(None, text.split(";")):
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise MappingError(f"The repeat rule {rule!r} is not a valid RRULE.")
-        parts[key.strip().upper()] = value.strip().upper()
-    return parts
-
-
-def _rrule_int(text, what):
-    try:
-        return int(text)
-    except ValueError:
-        raise MappingError(
-            f"The repeat rule's {what}={text} is not a single number, which Outlook cannot "
-            "represent."
-        ) from None
-
-
-def _rrule_range(parts, tz):
-    if "COUNT" in parts and "UNTIL" in parts:
-        raise MappingError("The repeat rule has both COUNT and UNTIL; keep only one.")
-    if "COUNT" in parts:
-        return {"range_type": "numbered", "count": _rrule_int(parts.pop("COUNT"), "COUNT")}
-    if "UNTIL" in parts:
-        return {"range_type": "endDate", "end_date": _rrule_until(parts.pop("UNTIL"), tz)}
-    return {"range_type": "noEnd"}
-
-
-def _rrule_until(text, tz):
-    """UNTIL as the last day of the series in the event's zone."""
-    try:
-        if len(text) == 8:  # a DATE
-            return datetime.strptime(text, "%Y%m%d").date()
-        moment = datetime.strptime(text.rstrip("Z"), "%Y%m%dT%H%M%S")
-    except ValueError:
-        raise MappingError(f"The repeat rule's end UNTIL={text} is not a date.") from None
-    if text.endswith("Z"):
-        return local_start(pytz.utc.localize(moment), tz).date()
-    return moment.date()  # a floating local time
-
-
-def _rrule_days(byday, bysetpos):
-    """BYDAY (+ BYSETPOS) as (Graph day names, Graph week index or None when unpositioned)."""
-    if not byday:
-        if bysetpos:
-            raise MappingError("The repeat rule has BYSETPOS without BYDAY.")
-        return (), None
-    days, numbers = [], set()
-    for item in byday.split(","):
-        number, code = item[:-2], item[-2:]
-        if code not in _RRULE_DAYS:
-            raise MappingError(f"Unknown day {item!r} in the repeat rule.")
-        days.append(WEEKDAYS[_RRULE_DAYS.index(code)])
-        if number:
-            numbers.add(_rrule_int(number.lstrip("+"), "BYDAY"))
-    if bysetpos:
-        numbers.add(_rrule_int(bysetpos, "BYSETPOS"))
-    if len(numbers) > 1:
-        raise MappingError("Outlook cannot repeat on different weeks of the month in one series.")
-    if not numbers:
-        return tuple(days), None
-    number = numbers.pop()
-    indexes = {n: name for name, n in _INDEX_NUMBERS.items()}
-    if number not in indexes:
-        raise MappingError(
-            f"Outlook can repeat on the first to fourth or the last weekday of a month, not on "
-            f"week number {number}."
-        )
-    return tuple(days), indexes[number]
-
-
-def _rrule_pattern(freq, values, positioned):
-    """The Graph pattern type for an RRULE's frequency and parts."""
-    days = values["days_of_week"]
-    if freq in ("DAILY", "WEEKLY") and (positioned or values["month"] or values["day_of_month"]):
-        raise MappingError(
-            f"Outlook cannot limit a {freq.lower()} series to chosen months or days of the month."
-        )
-    if freq == "DAILY" and days and values["interval"] != 1:
-        raise MappingError("Outlook cannot repeat every few days on chosen weekdays.")
-    if freq == "DAILY":  # every weekday = weekly on those days
-        return "weekly" if days else "daily"
-    if freq == "WEEKLY":
-        return "weekly"
-    if freq not in ("MONTHLY", "YEARLY"):
-        raise MappingError(
-            f"Outlook cannot repeat a series {freq.lower() or 'without a frequency'}: only "
-            "daily, weekly, monthly and yearly."
-        )
-    if days and not positioned:
-        raise MappingError(
-            "Outlook cannot repeat on every such weekday of a month; choose one week of the "
-            "month (first to fourth, or last)."
-        )
-    if days and values["day_of_month"]:
-        raise MappingError("Outlook cannot combine a day of the month with weekdays.")
-    if freq == "MONTHLY" and values["month"]:
-        raise MappingError("Outlook cannot limit a monthly series to chosen months.")
-    kind = "relative" if days else "absolute"
-    return kind + ("Monthly" if freq == "MONTHLY" else "Yearly")
-
-
-def _fill_from_start(pattern, values, start_date):
-    # RFC 5545 takes what a rule leaves out from DTSTART; Graph wants it spelled out.
-    if pattern == "weekly" and not values["days_of_week"]:
-        values["days_of_week"] = (WEEKDAYS[start_date.weekday()],)
-    if pattern in ("absoluteMonthly", "absoluteYearly") and not values["day_of_month"]:
-        values["day_of_month"] = start_date.day
-    if pattern in _YEARLY and not values["month"]:
-        values["month"] = start_date.month
-
-
-# ---------------------------------------------------------------- expansion
-
-
-def expand(rec, start, tz, window_start, window_end):
-    """Occurrence starts of a series within [window_start, window_end).
-
-    Computed on local times in the event's zone ``tz`` and then converted, so a 09:00
-    meeting stays at 09:00 local time across daylight-saving changes. Timed series give
-    aware UTC datetimes; all-day series (``start`` is a date) give dates.
-    """
-    all_day = not isinstance(start, datetime)
-    zone = tzinfo(tz)
-    first = local_start(start, tz)
-    at = time(0, 0) if all_day else first.time()
-    rule = du.rrule(
-        _DATEUTIL_FREQUENCIES[_FREQUENCIES[rec.pattern]],
-        dtstart=datetime.combine(rec.start_date, at),
-        **_dateutil_options(rec),
-    )
-    # Look a day beyond the window on each side (zone offsets), then filter exactly.
-    low = _window_local(window_start, tz) - timedelta(days=1)
-    high = _window_local(window_end, tz) + timedelta(days=1)
-    starts = []
-    for naive in rule.between(low, high, inc=True):
-        occurrence = naive.date() if all_day else _to_utc(zone, naive)
-        if _within(occurrence, window_start, window_end, tz):
-            starts.append(occurrence)
-    return starts
-
-
-def _dateutil_options(rec):
-    options = {"interval": rec.interval}
-    if rec.days_of_week:
-        options["byweekday"] = [WEEKDAYS.index(day) for day in rec.days_of_week]
-    if rec.pattern in _RELATIVE:
-        options["bysetpos"] = _INDEX_NUMBERS[rec.index]
-    if rec.month:
-        options["bymonth"] = rec.month
-    if rec.day_of_month:
-        if rec.day_of_month > 28:
-            # Outlook: the last day of months shorter than day_of_month.
-            options["bymonthday"] = list(range(28, rec.day_of_month + 1))
-            options["bysetpos"] = -1
-        else:
-            options["bymonthday"] = rec.day_of_month
-    if rec.pattern == "weekly":
-        options["wkst"] = WEEKDAYS.index(rec.first_day_of_week)
-    if rec.range_type == "numbered":
-        options["count"] = rec.count
-    elif rec.range_type == "endDate":
-        options["until"] = datetime.combine(rec.end_date, time(23, 59, 59))
-    return options
-
-
-def _to_utc(zone, naive):
-    # Ambiguous local times (the repeated hour in autumn) take standard time, like Odoo;
-    # times skipped in spring land one hour later in wall-clock terms.
-    return zone.normalize(zone.localize(naive, is_dst=False)).astimezone(pytz.utc)
-
-
-def _window_local(bound, tz):
-    local = local_start(bound, tz)
-    return local if isinstance(local, datetime) else datetime.combine(local, time(0, 0))
-
-
-def _within(occurrence, window_start, window_end, tz):
-    if isinstance(occurrence, datetime):
-        return _as_utc(window_start, tz) <= occurrence < _as_utc(window_end, tz)
-    return _local_date(window_start, tz) <= occurrence < _local_date(window_end, tz)
-
-
-def _as_utc(bound, tz):
-    if isinstance(bound, datetime):
-        return bound.astimezone(pytz.utc) if bound.tzinfo else pytz.utc.localize(bound)
-    return tzinfo(tz).localize(datetime.combine(bound, time(0, 0))).astimezone(pytz.utc)
 
 
 # ---------------------------------------------------------------- Odoo

@@ -98,12 +98,14 @@ def setup():
 
 # -- test ----------------------------------------------------------------------------------
 
-def engine_tier():
-    """Run pytest; return (passed, failed)."""
-    say("Engine tier (pytest)")
+def engine_tier(slow=False):
+    """Run pytest (the slow tests too with `slow`); return (passed, failed)."""
+    say("Engine tier (pytest)" + (", slow tests included" if slow else ""))
     STATE.mkdir(exist_ok=True)
     report = STATE / "engine-junit.xml"
-    subprocess.run([str(VENV_PYTHON), "-m", "pytest", f"--junitxml={report}"], cwd=ROOT,
+    selection = ["-m", "slow or not slow"] if slow else []
+    subprocess.run([str(VENV_PYTHON), "-m", "pytest", f"--junitxml={report}", *selection],
+                   cwd=ROOT,
                    check=False)
     if not report.exists():
         return 0, 1
@@ -167,13 +169,25 @@ def lint():
     return result.returncode == 0
 
 
+def translations():
+    """Every .po translates every text of the .pot, and the .pot has the code's texts."""
+    say("Translations (scripts/i18n.py check)")
+    result = subprocess.run([str(VENV_PYTHON), str(ROOT / "scripts" / "i18n.py"), "check"],
+                            cwd=ROOT, check=False)
+    return result.returncode == 0
+
+
 def test(args=()):
-    """Both tiers. While developing: `test --odoo-only [--tags /outlook_calendar_sync:Class]`."""
+    """Both tiers; `--slow` adds the slow engine tests (the 100,000-event scale test).
+    While developing: `test --odoo-only [--tags /outlook_calendar_sync:Class]`."""
     in_venv()
     odoo_only = "--odoo-only" in args
     tags = args[args.index("--tags") + 1] if "--tags" in args else None
     lint_ok = odoo_only or lint()
-    passed, failed = (0, 0) if odoo_only else engine_tier()
+    passed, failed = (0, 0) if odoo_only else engine_tier(slow="--slow" in args)
+    if not odoo_only:
+        translations_ok = translations()
+        passed, failed = passed + translations_ok, failed + (not translations_ok)
     source, reason = find_odoo()
     if source:
         odoo_passed, odoo_failed = odoo_tier(source, tags)

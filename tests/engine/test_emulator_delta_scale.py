@@ -3,10 +3,13 @@
 The time it takes is measured by `python -m graph_emulator.measure`, not asserted here.
 """
 
+import pytest
+
 EVENTS = 100_000
 WINDOW = {"startDateTime": "2025-01-01T00:00:00Z", "endDateTime": "2026-03-15T00:00:00Z"}
 
 
+@pytest.mark.slow
 def test_hundred_thousand_events_page_through_delta(mailbox, emulator):
     assert emulator.seed(mailbox.email, EVENTS, start="2025-01-01") == EVENTS
     headers = {"Prefer": "odata.maxpagesize=1000"}

@@ -7,7 +7,6 @@ import pytest
 import requests
 
 from engine import errors
-from engine.graph_client import GraphClient
 
 
 def make_response(status, body=None, headers=None, raw=None):
@@ -161,11 +160,3 @@ def test_every_error_is_a_sync_error():
         assert issubclass(kind, errors.SyncError)
 
 
-def test_transaction_ids_are_stable_and_distinct():
-    first = GraphClient.transaction_id("db1", 42, "create")
-    assert first == GraphClient.transaction_id("db1", 42, "create")
-    assert first != GraphClient.transaction_id("db1", 43, "create")
-    assert first != GraphClient.transaction_id("db2", 42, "create")
-    # Parts are kept apart: ("a", "bc") and ("ab", "c") are different events.
-    assert GraphClient.transaction_id("a", "bc") != GraphClient.transaction_id("ab", "c")
-    assert len(first) == 36  # a UUID, well within Graph's limits
