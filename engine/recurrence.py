@@ -38,6 +38,7 @@ from .event_values import (
     MappingError,
     Recurrence,
 )
+from .i18n import Text, _lt
 from .timezones import graph_time_zone, tzinfo
 
 __all__ = [
@@ -264,7 +265,7 @@ def _odoo_flag(day):
 
 
 def odoo_recurrence_loss(rec, start, tz=None, *, week_start=None):
-    """Plain-English description of how Odoo's rule differs from ``rec``; "" when exact.
+    """How Odoo's rule differs from ``rec``, as translatable sentences; [] when exact.
 
     ``week_start`` (a WEEKDAYS name) is the first day of the week of the Odoo user's
     language, which Odoo uses for weekly rules; give it to have that difference checked.
@@ -272,28 +273,26 @@ def odoo_recurrence_loss(rec, start, tz=None, *, week_start=None):
     start_date = _first_day(rec, start, tz)
     problems = []
     if rec.pattern in _RELATIVE and len(rec.days_of_week) > 1:
-        problems.append(
-            f"Odoo repeats on one weekday only: it keeps {rec.days_of_week[0].capitalize()} "
-            f"of {', '.join(day.capitalize() for day in rec.days_of_week)}"
-        )
+        problems.append(Text(
+            _lt("Odoo repeats on one weekday only: it keeps %(kept)s of %(days)s."),
+            kept=rec.days_of_week[0].capitalize(),
+            days=", ".join(day.capitalize() for day in rec.days_of_week)))
     if rec.pattern == "absoluteMonthly" and rec.day_of_month > 28:
-        problems.append(
-            f"in months without a day {rec.day_of_month}, Outlook uses the month's last day "
-            "while Odoo skips the month"
-        )
+        problems.append(Text(
+            _lt("In months without a day %(day)s, Outlook uses the month's last day while "
+                "Odoo skips the month."), day=rec.day_of_month))
     if rec.pattern in _YEARLY and start_date.month != rec.month:
-        problems.append("Odoo starts the yearly series in the month of its first event")
+        problems.append(Text(_lt("Odoo starts the yearly series in the month of its first "
+                                 "event.")))
     if (week_start and rec.pattern == "weekly" and rec.interval > 1
             and len(rec.days_of_week) > 1 and week_start != rec.first_day_of_week):
-        problems.append(
-            f"Odoo counts weeks from {week_start.capitalize()}, Outlook from "
-            f"{rec.first_day_of_week.capitalize()}"
-        )
+        problems.append(Text(_lt("Odoo counts weeks from %(odoo)s, Outlook from %(outlook)s."),
+                             odoo=week_start.capitalize(),
+                             outlook=rec.first_day_of_week.capitalize()))
     if rec.range_type == "numbered" and rec.count > ODOO_MAX_OCCURRENCES:
-        problems.append(f"Odoo creates at most {ODOO_MAX_OCCURRENCES} occurrences")
-    if not problems:
-        return ""
-    return "The Outlook repeat rule is shown approximately in Odoo: " + "; ".join(problems) + "."
+        problems.append(Text(_lt("Odoo creates at most %(max)s occurrences."),
+                             max=ODOO_MAX_OCCURRENCES))
+    return problems
 
 
 def recurrence_from_odoo(fields, start, tz, *, week_start="sunday"):

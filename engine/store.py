@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from .event_values import EventValues
+from .i18n import Text
 from .inbound import ItemError
 from .series import OdooSeries
 from .sync_state import Link, LocalState, RemoteState
@@ -48,6 +49,8 @@ class Events(Protocol):
         first event takes its whole series with it."""
     def series(self, local_id: int) -> OdooSeries | None:
         """The Odoo series this event is the first event of, or None."""
+    def note_approximation(self, local_id: int, problems: list[Text]) -> None:
+        """Show on the event what of Outlook's repeat rule Odoo could not keep."""
 
 
 class Outbox(Protocol):

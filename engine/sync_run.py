@@ -24,10 +24,11 @@ import logging
 from dataclasses import dataclass, field
 
 from . import guard, mapping, scope, series
+from . import recurrence as recurrences
 from .errors import ConsentRevoked, SyncError
 from .event_values import MappingError, values_hash
 from .graph_client import BATCH_LIMIT, BatchRequest, GraphClient, chunked
-from .i18n import _lt
+from .i18n import Text, _lt
 from .inbound import Inbound, ItemError, collect, read_items
 from .outbound import (
     DONE,
@@ -86,7 +87,7 @@ class SyncReport:
     delta_link: str | None = None
     waiting: int = 0  # Odoo changes kept queued because Outlook could not take them now
     held: guard.Verdict | None = None  # deletions waiting for the user
-    notices: list = field(default_factory=list)  # translatable sentences for the history
+    notices: list = field(default_factory=list)  # i18n.Text sentences for the history
 
     def count(self, kind, number=1):
         if number:
@@ -299,6 +300,7 @@ class SyncRun:
             store.update_local(action.link.local_id, values)
             store.save_link(self._link(action.link.local_id, inbound.states[action.remote_id],
                                        values, action.link.series_master_id))
+            self._note_rule_loss(action.link.local_id, values)
             self.report.count("updated_in_odoo")
         elif isinstance(action, RestoreLocal):
             self._restore_local(action.link, inbound)
@@ -348,7 +350,20 @@ class SyncRun:
             self.store.save_link(self._link(local_id, state, values))
             if state.kind == MASTER:
                 self._created_series.add(state.remote_id)
+                self._note_rule_loss(local_id, values)
         self.report.count("created_in_odoo", len(local_ids))
+
+    def _note_rule_loss(self, local_id, values):
+        """Say in plain words what of Outlook's repeat rule Odoo could not keep, on the
+        event and in the sync history: never silently different."""
+        if values.recurrence is None:
+            return
+        problems = recurrences.odoo_recurrence_loss(values.recurrence, values.start,
+                                                   values.timezone)
+        if problems:
+            self.store.note_approximation(local_id, problems)
+            self.report.notices += [Text(_lt('"%(event)s": %(problem)s'), event=values.subject,
+                                         problem=problem) for problem in problems]
 
     def _link(self, local_id, state: RemoteState, values=None, series_master_id=None):
         """The link once both sides agree: Odoo's hash as Odoo reads the event now, and

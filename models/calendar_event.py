@@ -33,6 +33,9 @@ class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     outlook_ical_uid = fields.Char("Outlook iCalUId", index=True, copy=False, readonly=True)
+    outlook_note = fields.Text(
+        "Outlook Note", readonly=True, copy=False,
+        help="What Odoo could not keep exactly of this event's Outlook repeat rule.")
     outlook_link_ids = fields.One2many("outlook.event.link", "event_id", readonly=True,
                                        groups="base.group_system")
 

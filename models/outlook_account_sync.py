@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from ..engine import scope
 from ..engine.errors import SyncError
 from ..engine.graph_client import GraphClient
-from ..engine.i18n import _lt
+from ..engine.i18n import Text, _lt
 from ..engine.sync_run import SyncRun, SyncSettings
 from .calendar_event import sync_context
 from .outlook_settings import read_settings
@@ -120,10 +120,10 @@ class OutlookAccountSync(models.Model):
             delta_link = self._usable_delta_link(endpoints)
             report = run.run(delta_link)
             if self.delta_link and not delta_link:
-                report.notices.append(_lt(
+                report.notices.append(Text(_lt(
                     "The Microsoft Graph address changed in the settings: Outlook was listed "
                     "again in full and matched to the events already linked; nothing was "
-                    "duplicated."))
+                    "duplicated.")))
             return report
         finally:
             client.close()

@@ -66,7 +66,7 @@ class OutlookSyncRun(models.Model):
                 conflict_count=len(report.conflicts),
                 conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
                 held_deletions=report.held.deletions if report.held else 0,
-                notes="\n".join(self.env._(note) for note in report.notices) or False,
+                notes="\n".join(note.render(self.env._) for note in report.notices) or False,
                 waiting=report.waiting,
                 error_count=len(report.errors),
                 errors="\n".join(self._error_line(e) for e in report.errors) or False,

@@ -198,3 +198,20 @@ class TestMassDeletionGuard(OutlookCase):
         self.sync(alice)
         self.assertEqual(len(events.filtered("active")), 30)
         self.assertEqual(len(self.emulator.events(self.alice.email)), 30)
+
+
+@tagged("post_install", "-at_install")
+class TestRuleApproximation(OutlookCase):
+    def test_what_odoo_cannot_keep_of_a_repeat_rule_is_said_on_the_event(self):
+        alice = self.connect(self.alice)
+        start = self.in_days(2)
+        self.emulator.create_event(self.alice.email, graph_event("Day 31", start, recurrence={
+            "pattern": {"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31},
+            "range": {"type": "numbered", "startDate": start.strftime("%Y-%m-%d"),
+                      "numberOfOccurrences": 4}}))
+        self.sync(alice)
+        base = self.events([("name", "=", "Day 31")])[:1]
+        self.assertIn("Outlook uses the month's last day", base.recurrence_id.base_event_id
+                      .outlook_note)
+        run = self.env["outlook.sync.run"].search([("account_id", "=", alice.id)], limit=1)
+        self.assertIn('"Day 31": In months without a day 31', run.notes)

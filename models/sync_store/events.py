@@ -91,6 +91,11 @@ class EventAdapter:
             for occ in occurrences
         })
 
+    def note_approximation(self, local_id, problems):
+        translate = self.env(context=dict(self.env.context, lang=self.user.lang))._
+        note = "\n".join(problem.render(translate) for problem in problems)
+        self.events.browse(local_id).write({"outlook_note": note})
+
     # -- helpers ---------------------------------------------------------------------------
 
     @staticmethod

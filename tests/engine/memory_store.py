@@ -74,6 +74,7 @@ class MemoryStore:
         self._durable = self.state.clone()
         self._read_versions = {}
         self.checkpoints = 0
+        self.notes = {}  # local id -> what Odoo could not keep of Outlook's repeat rule
         self.calls = 0
         self.crash_at = None  # crash at this store call (1 = the first)
         self.during_run = None  # (store method, action(store)): a user acting meanwhile
@@ -277,6 +278,10 @@ class MemoryStore:
         occurrences = {e.key: i for i, e in self.state.events.items()
                        if e.active and (i == local_id or e.series_of == local_id)}
         return OdooSeries(local_id, event.values.all_day, occurrences)
+
+    def note_approximation(self, local_id, problems):
+        self._step()
+        self.notes[local_id] = [problem.render() for problem in problems]
 
     # -- Outbox ---------------------------------------------------------------------------------
 

@@ -108,3 +108,20 @@ def test_resent_unchanged_events_change_nothing(outlook, resend):
     report = sync(outlook, store, first.delta_link)
     assert report.counts == {"created_in_odoo": 1}
     assert occurrence_counts(store) == {**before, "New one": 1}
+
+
+def test_what_odoo_cannot_keep_of_a_repeat_rule_is_said(outlook):
+    start = NOW + timedelta(days=2)
+    outlook.create_event(OWNER, graph_event("Two Tuesdays", start, recurrence={
+        "pattern": {"type": "relativeMonthly", "interval": 1, "index": "first",
+                    "daysOfWeek": ["tuesday", "thursday"]},
+        "range": {"type": "numbered", "startDate": start.strftime("%Y-%m-%d"),
+                  "numberOfOccurrences": 3}}))
+    store = MemoryStore()
+    report = sync(outlook, store)
+    (notice,) = report.notices
+    assert notice.render() == ('"Two Tuesdays": Odoo repeats on one weekday only: it keeps '
+                               "Tuesday of Tuesday, Thursday.")
+    (base,) = [i for i, e in store.events.items() if e.series_of is None]
+    assert store.notes[base] == ["Odoo repeats on one weekday only: it keeps Tuesday of "
+                                 "Tuesday, Thursday."]
