@@ -17,6 +17,7 @@ no duplicated events, no invitation storm on the first sync, and every failure v
         "security/ir.model.access.csv",
         "data/outlook_cron.xml",
         "views/outlook_account_views.xml",
+        "views/calendar_event_views.xml",
         "views/outlook_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
