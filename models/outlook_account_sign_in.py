@@ -18,7 +18,7 @@ import time
 import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as odoo_hmac
@@ -105,6 +105,7 @@ class OutlookAccountSignIn(models.Model):
     sign_in_flow = secret_box.SealedText()
     delta_link = secret_box.SealedChar()
 
+    @api.private
     def init(self):
         """At every install and update: encrypt what is still stored plain (values written
         before encryption existed)."""
@@ -177,6 +178,7 @@ class OutlookAccountSignIn(models.Model):
         if not settings.configured:
             raise UserError(_("Outlook synchronization is not configured yet: an administrator "
                               "must enter the Client ID and Client Secret in Calendar settings."))
+        self._check_encryption_key()
         if settings.client_secret_unreadable:
             raise ClientSecretUnreadable("client secret")
         if not self._user_may_sync():
@@ -235,7 +237,6 @@ class OutlookAccountSignIn(models.Model):
         self.ensure_one()
         self._check_user_may_sync()
         client, settings = self._sign_in_client(for_sign_in=True)
-        self._check_encryption_key()  # before sending the user to Microsoft
         auth_uri, flow = client.start(settings.redirect_uri, self._make_state(return_url),
                                       login_hint=self.mailbox or None)
         self.sudo().sign_in_flow = json.dumps(flow)
