@@ -46,7 +46,7 @@ RANGE_TYPES = ("endDate", "numbered", "noEnd")
 # describe an event: they never make an event "changed" for the planner.
 UNHASHED_FIELDS = frozenset({
     "organizer_email", "organizer_name", "online_meeting_url", "series_master_id",
-    "original_start",
+    "original_start", "is_organizer", "own_response",
 })
 
 
@@ -110,6 +110,10 @@ class EventValues:
     series_master_id: str | None = None
     original_start: datetime | date | None = None
     is_cancelled: bool = False
+    # The copy's mailbox: whether it organizes the meeting, and its own answer (an Odoo
+    # attendee state) when it is an invitee.
+    is_organizer: bool = True
+    own_response: str | None = None
 
 
 def sorted_attendees(attendees):

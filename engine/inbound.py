@@ -119,18 +119,21 @@ def read_item(inbound, item, owner_email, states, values):
         return
     if kind in INSTANCE_KINDS:
         inbound.listing(event.series_master_id or "").add(_instance(item, event.is_cancelled))
+    owner = (owner_email or "").lower()
+    common = {
+        "ical_uid": item.get("iCalUId"), "kind": kind or "singleInstance",
+        "series_master_id": event.series_master_id, "is_organizer": event.is_organizer,
+        "organizer_email": event.organizer_email,
+        "attends": any(a.email == owner for a in event.attendees),
+    }
     if event.is_cancelled:
-        states[remote_id] = RemoteState(
-            remote_id, None, item.get("changeKey"), None, removed=True,
-            ical_uid=item.get("iCalUId"), kind=kind or "singleInstance",
-            series_master_id=event.series_master_id)
+        states[remote_id] = RemoteState(remote_id, None, item.get("changeKey"), None,
+                                        removed=True, cancelled=True, **common)
         return
     states[remote_id] = RemoteState(
         remote_id, values_hash(event), item.get("changeKey"),
         _utc(mapping.graph_instant(item.get("lastModifiedDateTime"))),
-        ical_uid=item.get("iCalUId"), kind=kind or "singleInstance",
-        series_master_id=event.series_master_id,
-        transaction_id=item.get("transactionId") or None)
+        transaction_id=item.get("transactionId") or None, **common)
     values[remote_id] = event
     if kind == MASTER:
         inbound.listing(remote_id)  # known, even when no instance came with it

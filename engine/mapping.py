@@ -137,6 +137,8 @@ def _from_graph(event, owner_email):
         series_master_id=event.get("seriesMasterId") or None,
         original_start=_original_start(event, all_day, zone),
         is_cancelled=bool(event.get("isCancelled")),
+        is_organizer=event.get("isOrganizer") is not False,
+        own_response=_own_response(event),
     )
 
 
@@ -215,6 +217,14 @@ def _attendees(event, organizer_email, owner_email):
             response = own_answer  # an invitee's copy holds their answer here
         attendees.append(Attendee(email, address.get("name") or "", response_to_odoo(response)))
     return sorted_attendees(attendees)
+
+
+def _own_response(event):
+    """The mailbox's own answer, when its copy is an invitation (None for the organizer)."""
+    answer = (event.get("responseStatus") or {}).get("response")
+    if event.get("isOrganizer") is not False or not answer:
+        return None
+    return response_to_odoo(answer)
 
 
 def _online_meeting_url(event):

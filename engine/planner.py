@@ -74,12 +74,14 @@ Outlook id, so plans and logs are stable. Whether the plan's deletions may all b
 out is ``engine.guard``'s question, asked over the whole account.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import ClassVar, Literal
 
+from . import ownership
+from .ownership import ORGANIZER, Meeting
 from .sync_state import Link, LocalState, RemoteState
 
 Winner = Literal["odoo", "outlook"]
@@ -117,11 +119,12 @@ class CreateRemote(Action):
 
 @dataclass(frozen=True)
 class CreateLocal(Action):
-    """Create an Odoo event from the Outlook event (fetch it when the delta did not carry
-    it, e.g. when restoring an event deleted in Odoo), then link both."""
+    """Create an Odoo event from the Outlook event, then link both (``role``: what this
+    mailbox's copy is to the meeting, see engine.ownership)."""
 
     kind = "create_local"
     remote_id: str
+    role: str = ORGANIZER
 
 
 @dataclass(frozen=True)
@@ -169,11 +172,30 @@ class RestoreLocal(Action):
 @dataclass(frozen=True)
 class LinkExisting(Action):
     """A new Outlook event is a copy of this Odoo event (same iCalUId): link, create
-    nothing. The link stores the Outlook event's changeKey and values hash."""
+    nothing, and make sure this mailbox's user attends it. The link stores the Outlook
+    event's changeKey and values hash."""
 
     kind = "link_existing"
     local_id: int
     remote_id: str
+    role: str = ORGANIZER
+
+
+@dataclass(frozen=True)
+class UpdateAnswer(Action):
+    """An invitee's copy changed: bring only this invitee's answer into Odoo."""
+
+    kind = "update_answer"
+    link: Link
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class DeclineLocal(Action):
+    """An invitee deleted or declined their copy: they decline in Odoo; the meeting stays."""
+
+    kind = "decline_local"
+    link: Link
 
 
 @dataclass(frozen=True)
@@ -215,6 +237,8 @@ ACTION_KINDS = tuple(
         DeleteLocal,
         RestoreLocal,
         LinkExisting,
+        UpdateAnswer,
+        DeclineLocal,
         RefreshLink,
         Unlink,
         RecordConflict,
@@ -254,9 +278,10 @@ class _Change(Enum):
 class _Rules:
     direction: Direction
     policy: ConflictPolicy
+    mailbox: str = ""
 
 
-_NO_ICAL_UIDS: Mapping[str, int] = MappingProxyType({})
+_NO_MEETINGS: Mapping[str, Sequence[Meeting]] = MappingProxyType({})
 
 
 def plan(
@@ -266,14 +291,15 @@ def plan(
     *,
     direction: Direction,
     policy: ConflictPolicy,
-    local_by_ical_uid: Mapping[str, int] = _NO_ICAL_UIDS,
+    meetings: Mapping[str, Sequence[Meeting]] = _NO_MEETINGS,
+    mailbox: str = "",
 ) -> Plan:
     """Decide one sync run; see the module docstring for every decision."""
     links_by_local = _index(links, "local_id", "Linked Odoo event")
     links_by_remote = _index(links_by_local.values(), "remote_id", "Linked Outlook event")
     local_by_id = _index(local, "local_id", "Odoo event")
     remote_by_id = _index(remote, "remote_id", "Outlook event")
-    rules = _Rules(Direction(direction), ConflictPolicy(policy))
+    rules = _Rules(Direction(direction), ConflictPolicy(policy), mailbox.lower())
 
     # (sort key, actions) per event; sorted so the plan does not depend on input order.
     per_event = []
@@ -284,7 +310,7 @@ def plan(
             ((0, link.local_id), _linked_actions(link, local_state, remote_state, rules))
         )
     per_event += _unlinked_actions(
-        links_by_local, links_by_remote, local_by_id, remote_by_id, local_by_ical_uid, rules
+        links_by_local, links_by_remote, local_by_id, remote_by_id, meetings, rules
     )
     per_event.sort(key=lambda event: event[0])
     result = Plan(tuple(action for _key, actions in per_event for action in actions))
@@ -330,6 +356,8 @@ def _remote_change(link: Link, state: RemoteState | None) -> _Change:
 
 
 def _linked_actions(link, local, remote, rules) -> list[Action]:
+    if not ownership.pushes(link.role):
+        return _copy_actions(link, remote, rules)
     ours = _local_change(link, local)
     theirs = _remote_change(link, remote)
     if ours is _Change.GONE and theirs is _Change.GONE:
@@ -356,6 +384,22 @@ def _linked_actions(link, local, remote, rules) -> list[Action]:
     if reason:
         actions.insert(0, RecordConflict(link, winner, reason))
     return actions
+
+
+def _copy_actions(link, remote, rules) -> list[Action]:
+    """A copy Odoo never writes to (see engine.ownership): only Outlook's side counts."""
+    theirs = _remote_change(link, remote)
+    if theirs is _Change.NONE or rules.direction is Direction.TO_OUTLOOK:
+        return []
+    if theirs is _Change.ECHO:
+        return [RefreshLink(link, remote.change_key, link.synced_hash)]
+    if theirs is _Change.GONE:
+        if ownership.removal_declines(link.role, remote is not None and remote.cancelled):
+            return [DeclineLocal(link)]
+        return [DeleteLocal(link)]
+    if ownership.carries(link.role) == "answer":
+        return [UpdateAnswer(link, link.remote_id)]
+    return [UpdateLocal(link, link.remote_id)]
 
 
 def _settle(ours, theirs, local, remote, rules) -> tuple[Winner | None, str | None]:
@@ -416,22 +460,16 @@ def _odoo_follows_outlook(link, ours, theirs) -> list[Action]:
     return [UpdateLocal(link, link.remote_id)]
 
 
-def _unlinked_actions(
-    links_by_local, links_by_remote, local_by_id, remote_by_id, local_by_ical_uid, rules
-):
-    """New events on either side: link copies found by iCalUId, create the others."""
+def _unlinked_actions(links_by_local, links_by_remote, local_by_id, remote_by_id, meetings,
+                      rules):
+    """New events on either side: link copies of known meetings, create the others."""
     new_local = [
         state
         for local_id, state in sorted(local_by_id.items())
         if local_id not in links_by_local and not _local_gone(state)
     ]
-    by_ical_uid = {
-        uid: local_id
-        for uid, local_id in local_by_ical_uid.items()
-        if uid and local_id not in links_by_local
-    }
-    by_ical_uid.update({state.ical_uid: state.local_id for state in new_local if state.ical_uid})
     by_transaction = {s.transaction_id: s.local_id for s in new_local if s.transaction_id}
+    own_uids = {s.ical_uid: s.local_id for s in new_local if s.ical_uid}
 
     matched = set()
     for remote_id, state in sorted(remote_by_id.items()):
@@ -445,14 +483,27 @@ def _unlinked_actions(
             made = Link(local_id, remote_id, state.ical_uid, state.change_key, "")
             yield (0, local_id), [LinkExisting(local_id, remote_id), UpdateRemote(made)]
             continue
-        local_id = by_ical_uid.get(state.ical_uid) if state.ical_uid else None
-        if local_id is not None and local_id not in matched:
+        local_id, role = _meeting_of(state, meetings, own_uids, links_by_local, matched, rules)
+        if local_id is not None:
             matched.add(local_id)
-            yield (0, local_id), [LinkExisting(local_id, remote_id)]
+            yield (0, local_id), [LinkExisting(local_id, remote_id, role)]
         elif rules.direction is not Direction.TO_OUTLOOK:
-            yield (1, remote_id), [CreateLocal(remote_id)]
+            yield (1, remote_id), [CreateLocal(remote_id, role)]
 
     if rules.direction is not Direction.TO_ODOO:
         for state in new_local:
             if state.local_id not in matched:
                 yield (0, state.local_id), [CreateRemote(state.local_id)]
+
+
+def _meeting_of(state, meetings, own_uids, links_by_local, matched, rules):
+    """Which Odoo meeting this new Outlook copy is, and its role (engine.ownership)."""
+    copy = ownership.Copy(rules.mailbox, state.is_organizer, state.organizer_email,
+                          frozenset([rules.mailbox]) if state.attends else frozenset())
+    candidates = [m for m in meetings.get(state.ical_uid, ()) if state.ical_uid
+                  and m.local_id not in links_by_local and m.local_id not in matched]
+    own = own_uids.get(state.ical_uid) if state.ical_uid else None
+    if own is not None and own not in matched and copy.is_organizer:
+        # This user's own Odoo event, not linked yet, that Outlook already has (a reset).
+        candidates.append(ownership.Meeting(own, rules.mailbox, driven=False))
+    return ownership.match(copy, candidates)

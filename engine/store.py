@@ -20,6 +20,7 @@ from typing import Protocol
 from .event_values import EventValues
 from .i18n import Text
 from .inbound import ItemError
+from .ownership import Meeting
 from .series import OdooSeries
 from .sync_state import Link, LocalState, RemoteState
 
@@ -32,7 +33,8 @@ class Links(Protocol):
     def within_window(self, links: Iterable[Link], start, end) -> set[str]:
         """Remote ids of these links whose Odoo event (a series: any occurrence) meets the
         window: only those can be missing from a complete listing of that window."""
-    def local_by_ical_uid(self, ical_uids: Iterable[str]) -> dict[str, int]: ...
+    def meetings(self, ical_uids: Iterable[str]) -> dict[str, list[Meeting]]:
+        """The Odoo events carrying these iCalUIds, as engine.ownership matches them."""
     def save_link(self, link: Link) -> None: ...
     def drop_link(self, link: Link) -> None: ...
 
@@ -41,7 +43,14 @@ class Events(Protocol):
     def exists(self, local_id: int) -> bool: ...
     def local_values(self, local_id: int) -> EventValues: ...
     def local_hash(self, local_id: int) -> str: ...
-    def create_local(self, items: list[tuple[RemoteState, EventValues]]) -> list[int]: ...
+    def create_local(self, items: list[tuple[RemoteState, EventValues, str]]) -> list[int]:
+        """Create Odoo events from Outlook copies; the role (engine.ownership) says who
+        organizes each: this mailbox's user, or an outside organizer shown as such."""
+    def join_meeting(self, local_id: int, role: str, values: EventValues | None) -> None:
+        """This mailbox's user attends the meeting (with their answer); as its organizer
+        they take it over (organizer role)."""
+    def set_answer(self, local_id: int, response: str | None) -> None:
+        """This mailbox's user's answer to the meeting (an Odoo attendee state)."""
     def update_local(self, local_id: int, values: EventValues) -> None:
         """Write Outlook's values; an archived event comes back (unarchived)."""
     def remove_local(self, local_id: int) -> None:

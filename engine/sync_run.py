@@ -40,10 +40,12 @@ from .outbound import (
     outcome_of_failure,
     request_for,
 )
+from .ownership import ORGANIZER
 from .planner import (
     ConflictPolicy,
     CreateLocal,
     CreateRemote,
+    DeclineLocal,
     DeleteLocal,
     DeleteRemote,
     LinkExisting,
@@ -52,6 +54,7 @@ from .planner import (
     RefreshLink,
     RestoreLocal,
     Unlink,
+    UpdateAnswer,
     UpdateLocal,
     UpdateRemote,
     plan,
@@ -192,13 +195,14 @@ class SyncRun:
         local = self.store.pending()
         pushable = [s for s in local if scope.may_push(s, s.local_id in linked_local, self.scope)]
         remote = self._remote_states(inbound, links)
-        known_uids = self.store.local_by_ical_uid(
+        meetings = self.store.meetings(
             {s.ical_uid for s in remote if s.ical_uid and s.remote_id not in linked_remote})
         remote = [s for s in remote if scope.may_import(
-            s.remote_id in linked_remote or s.ical_uid in known_uids, s.modified_at,
+            s.remote_id in linked_remote or s.ical_uid in meetings, s.modified_at,
             self.scope)]
         decided = plan(links, pushable, remote, direction=self.settings.direction,
-                       policy=self.settings.policy, local_by_ical_uid=known_uids)
+                       policy=self.settings.policy, meetings=meetings,
+                       mailbox=self.owner_email)
         verdict = guard.check(decided, links, listed_nothing=inbound.listed_nothing,
                               confirmed=self.settings.confirmed_deletions)
         if verdict.held:
@@ -257,7 +261,8 @@ class SyncRun:
         """Read the Outlook events an action needs but the round did not carry (an event
         restored from Outlook, for instance)."""
         wanted = {_remote_id(a) for a in actions
-                  if isinstance(a, (CreateLocal, UpdateLocal, RestoreLocal, LinkExisting))}
+                  if isinstance(a, (CreateLocal, UpdateLocal, RestoreLocal, LinkExisting,
+                                    UpdateAnswer))}
         self._read_events(sorted(rid for rid in wanted if rid not in inbound.values), inbound)
 
     def _local_chunk(self, chunk, inbound):
@@ -299,7 +304,7 @@ class SyncRun:
                 return
             store.update_local(action.link.local_id, values)
             store.save_link(self._link(action.link.local_id, inbound.states[action.remote_id],
-                                       values, action.link.series_master_id))
+                                       values, action.link.series_master_id, action.link.role))
             self._note_rule_loss(action.link.local_id, values)
             self.report.count("updated_in_odoo")
         elif isinstance(action, RestoreLocal):
@@ -310,17 +315,28 @@ class SyncRun:
             store.drop_link(action.link)
             self.report.count("deleted_in_odoo")
         elif isinstance(action, LinkExisting):
-            state = inbound.states[action.remote_id]
-            store.save_link(self._link(action.local_id, state, inbound.values.get(
-                action.remote_id)))
+            state, values = inbound.states[action.remote_id], inbound.values.get(
+                action.remote_id)
+            store.join_meeting(action.local_id, action.role, values)
+            store.save_link(self._link(action.local_id, state, values, role=action.role))
             self.report.count("matched")
+        elif isinstance(action, UpdateAnswer):
+            values = inbound.values[action.remote_id]
+            store.set_answer(action.link.local_id, values.own_response)
+            store.save_link(self._link(action.link.local_id, inbound.states[action.remote_id],
+                                       values, role=action.link.role))
+            self.report.count("answers_in_odoo")
+        elif isinstance(action, DeclineLocal):
+            store.set_answer(action.link.local_id, "declined")
+            store.drop_link(action.link)
+            self.report.count("answers_in_odoo")
         elif isinstance(action, RefreshLink):
             link = action.link
             seen = inbound.values.get(link.remote_id)
             store.save_link(Link(link.local_id, link.remote_id, link.ical_uid,
                                  action.change_key, action.synced_hash,
                                  values_hash(seen) if seen else link.remote_hash,
-                                 link.series_master_id))
+                                 link.series_master_id, link.role))
         elif isinstance(action, Unlink):
             store.drop_link(action.link)
         elif isinstance(action, RecordConflict):
@@ -339,15 +355,17 @@ class SyncRun:
             local_id = link.local_id
         else:
             self.store.drop_link(link)
-            (local_id,) = self.store.create_local([(state, values)])
-        self.store.save_link(self._link(local_id, state, values, link.series_master_id))
+            (local_id,) = self.store.create_local([(state, values, link.role)])
+        self.store.save_link(self._link(local_id, state, values, link.series_master_id,
+                                        link.role))
         self.report.count("created_in_odoo")
 
     def _create_locals(self, actions, inbound):
-        items = [(inbound.states[a.remote_id], inbound.values[a.remote_id]) for a in actions]
+        items = [(inbound.states[a.remote_id], inbound.values[a.remote_id], a.role)
+                 for a in actions]
         local_ids = self.store.create_local(items)
-        for (state, values), local_id in zip(items, local_ids, strict=True):
-            self.store.save_link(self._link(local_id, state, values))
+        for (state, values, role), local_id in zip(items, local_ids, strict=True):
+            self.store.save_link(self._link(local_id, state, values, role=role))
             if state.kind == MASTER:
                 self._created_series.add(state.remote_id)
                 self._note_rule_loss(local_id, values)
@@ -365,12 +383,13 @@ class SyncRun:
             self.report.notices += [Text(_lt('"%(event)s": %(problem)s'), event=values.subject,
                                          problem=problem) for problem in problems]
 
-    def _link(self, local_id, state: RemoteState, values=None, series_master_id=None):
+    def _link(self, local_id, state: RemoteState, values=None, series_master_id=None,
+              role=ORGANIZER):
         """The link once both sides agree: Odoo's hash as Odoo reads the event now, and
         Outlook's as Outlook sent it (when its values came along)."""
         return Link(local_id, state.remote_id, state.ical_uid, state.change_key,
                     self.store.local_hash(local_id), values_hash(values) if values else None,
-                    series_master_id or state.series_master_id)
+                    series_master_id or state.series_master_id, role)
 
     def _fail(self, action, error, inbound):
         """Record one event that could not be synchronized; its queued change stays."""
@@ -457,8 +476,7 @@ class SyncRun:
     def _current_remote_values(self, remote_ids):
         current = {}
         for chunk in chunked(remote_ids, BATCH_LIMIT):
-            reads = [BatchRequest(str(i), "GET", f"/me/events/{rid}")
-                     for i, rid in enumerate(chunk)]
+            reads = [BatchRequest.read(str(i), rid) for i, rid in enumerate(chunk)]
             for remote_id, result in zip(chunk, self.client.batch(reads), strict=True):
                 if result.body and not result.error:
                     try:

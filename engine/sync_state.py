@@ -34,6 +34,7 @@ class Link:
     remote_hash: str | None = None
     # Set on the links of a series' occurrences: the Outlook id of their series master.
     series_master_id: str | None = None
+    role: str = "organizer"  # what this mailbox's copy may do: see engine.ownership
 
     @property
     def unit(self) -> str:
@@ -72,6 +73,11 @@ class RemoteState:
     kind: str = SINGLE  # one of Graph's event types
     series_master_id: str | None = None  # occurrences and exceptions
     transaction_id: str | None = None  # set by whoever created it, when they gave one
+    # Who organizes it, as this mailbox's copy says (see engine.ownership):
+    is_organizer: bool = True  # this mailbox organizes the meeting
+    organizer_email: str = ""
+    attends: bool = False  # this mailbox is among the copy's attendees
+    cancelled: bool = False  # the organizer cancelled it (not this mailbox deleting it)
 
     @property
     def is_instance(self) -> bool:

@@ -92,7 +92,8 @@ class StoreContract:
         self.assertEqual(list(h.store.links_by_local([local_id])), [local_id])
         self.assertEqual(h.store.links_by_local([local_id])[local_id].remote_id, "R2")
         self.assertEqual(list(h.store.links_by_remote(["R1", "R2"])), ["R2"])
-        self.assertEqual(h.store.local_by_ical_uid(["uid-1"]), {"uid-1": local_id})
+        (meeting,) = h.store.meetings(["uid-1"])["uid-1"]
+        self.assertEqual(meeting.local_id, local_id)
 
     def test_dropping_a_series_link_drops_its_occurrence_links(self):
         h = self.harness()
@@ -120,7 +121,8 @@ class StoreContract:
     def test_an_event_from_outlook_reads_back_as_it_came(self):
         h = self.harness()
         values = h.values("From Outlook", START)
-        (local_id,) = h.store.create_local([(RemoteState("R1", None, "ck", None), values)])
+        (local_id,) = h.store.create_local(
+            [(RemoteState("R1", None, "ck", None), values, "organizer")])
         back = h.store.local_values(local_id)
         self.assertEqual((back.subject, back.start, back.end),
                          (values.subject, values.start, values.end))
@@ -131,7 +133,7 @@ class StoreContract:
     def test_an_update_brings_an_archived_event_back(self):
         h = self.harness()
         (local_id,) = h.store.create_local(
-            [(RemoteState("R1", None, "ck", None), h.values("Back", START))])
+            [(RemoteState("R1", None, "ck", None), h.values("Back", START), "organizer")])
         h.store.remove_local(local_id)
         h.store.update_local(local_id, h.values("Back again", START))
         self.assertEqual(h.store.local_values(local_id).subject, "Back again")
@@ -154,7 +156,8 @@ class StoreContract:
         with self.assertRaises(ValueError):
             with h.store.isolated():
                 (local_id,) = h.store.create_local(
-                    [(RemoteState("R9", None, "ck", None), h.values("Half done", START))])
+                    [(RemoteState("R9", None, "ck", None), h.values("Half done", START),
+                      "organizer")])
                 h.store.save_link(link(local_id, "R9"))
                 raise ValueError("the step failed")
         self.assertEqual(h.store.links_by_remote(["R9"]), {})

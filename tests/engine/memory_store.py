@@ -21,6 +21,7 @@ from graph_emulator.recurrence_expansion import build_rule, normalize
 
 from engine import recurrence as recurrences
 from engine.event_values import values_hash
+from engine.ownership import ORGANIZER, RELAY, Meeting
 from engine.series import OdooSeries
 from engine.sync_state import LocalState
 from engine.timezones import tzinfo
@@ -41,6 +42,7 @@ class LocalEvent:
     series_of: int | None = None  # the series' first event, on its occurrences
     key: object = None  # an occurrence's original start (UTC datetime, or day if all-day)
     follows_series: bool = True
+    answer: str | None = None  # the account user's own answer, when they are invited
 
 
 @dataclass
@@ -204,14 +206,18 @@ class MemoryStore:
                 inside.add(link.remote_id)
         return inside
 
-    def local_by_ical_uid(self, ical_uids):
+    def meetings(self, ical_uids):
         self._step()
         wanted = {uid for uid in ical_uids if uid}
-        found = {e.ical_uid: i for i, e in sorted(self.state.events.items())
-                 if e.ical_uid in wanted and e.active and e.series_of is None}
-        for link in self.state.links.values():
-            if link.ical_uid in wanted:
-                found.setdefault(link.ical_uid, link.local_id)
+        roles = {link.local_id: link.role for link in self.state.links.values()}
+        found = {}
+        for local_id, event in sorted(self.state.events.items()):
+            if event.ical_uid in wanted and event.active and event.series_of is None:
+                role = roles.get(local_id)
+                organizer = event.values.organizer_email
+                found.setdefault(event.ical_uid, []).append(Meeting(
+                    local_id, organizer, driven=role in (ORGANIZER, RELAY),
+                    owner_mailbox=organizer if role == ORGANIZER else ""))
         return found
 
     def save_link(self, link):
@@ -248,11 +254,21 @@ class MemoryStore:
     def create_local(self, items):
         self._step()
         ids = []
-        for state, values in items:
+        for state, values, _role in items:
             local_id = _new_event(self.state, values, ical_uid=state.ical_uid)
+            self.state.events[local_id].answer = values.own_response
             _expand(self.state, local_id)
             ids.append(local_id)
         return ids
+
+    def join_meeting(self, local_id, role, values):
+        self._step()
+        if values is not None and values.own_response:
+            self.state.events[local_id].answer = values.own_response
+
+    def set_answer(self, local_id, response):
+        self._step()
+        self.state.events[local_id].answer = response
 
     def update_local(self, local_id, values):
         self._step()

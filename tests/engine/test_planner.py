@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from engine.ownership import Meeting
 from engine.planner import (
     ACTION_KINDS,
     ConflictPolicy,
@@ -169,79 +170,121 @@ def test_settings_values_are_accepted_as_plain_strings():
     assert result.actions == ()
 
 
-# --- iCalUId matching -----------------------------------------------------------------
+# --- iCalUId matching (who organizes: engine.ownership) --------------------------------
+
+ALICE, BOB = "alice@contoso.example", "bob@contoso.example"
+
+
+def invitation(remote_id, ical_uid, organizer=ALICE, attends=True):
+    """An invitee's copy: this mailbox does not organize it."""
+    return RemoteState(remote_id, "hN", "ck1", NOON, ical_uid=ical_uid, is_organizer=False,
+                       organizer_email=organizer, attends=attends)
+
+
+def own_copy(remote_id, ical_uid):
+    return RemoteState(remote_id, "hN", "ck1", NOON, ical_uid=ical_uid,
+                       organizer_email=ALICE)
+
+
+def alices_meeting(driven=True):
+    return {"meeting-uid": [Meeting(100, ALICE, driven=driven,
+                                    owner_mailbox=ALICE if driven else "")]}
 
 
 def test_two_users_invited_to_one_meeting_get_one_odoo_event():
-    # Alice syncs first: the meeting is new to Odoo.
-    alice = plan([], [], [outlook_new("alice-copy", "meeting-uid")], direction=BOTH, policy=RECENT)
-    assert alice.actions == (CreateLocal("alice-copy"),)
-    # The Odoo layer created event 100 from it; Bob's copy carries the same iCalUId.
-    bob = plan(
-        [],
-        [],
-        [outlook_new("bob-copy", "meeting-uid")],
-        direction=BOTH,
-        policy=RECENT,
-        local_by_ical_uid={"meeting-uid": 100},
-    )
-    assert bob.actions == (LinkExisting(100, "bob-copy"),)
+    # Bob syncs first: the meeting is new to Odoo, his copy relays its organizer's changes.
+    bob = plan([], [], [invitation("bob-copy", "meeting-uid")], direction=BOTH,
+               policy=RECENT, mailbox=BOB)
+    assert bob.actions == (CreateLocal("bob-copy", "relay"),)
+    # Carol's copy carries the same iCalUId and the same organizer: the same Odoo event.
+    carol = plan([], [], [invitation("carol-copy", "meeting-uid")], direction=BOTH,
+                 policy=RECENT, meetings=alices_meeting(driven=True), mailbox="carol@x.example")
+    assert carol.actions == (LinkExisting(100, "carol-copy", "attendee"),)
+
+
+def test_the_organizers_own_mailbox_takes_its_meeting_over():
+    result = plan([], [], [own_copy("alice-copy", "meeting-uid")], direction=BOTH,
+                  policy=RECENT, meetings=alices_meeting(driven=False), mailbox=ALICE)
+    assert result.actions == (LinkExisting(100, "alice-copy", "organizer"),)
+
+
+def test_a_copy_naming_another_organizer_is_a_separate_event():
+    result = plan([], [], [invitation("R5", "meeting-uid", organizer="mallory@evil.example")],
+                  direction=BOTH, policy=RECENT, meetings=alices_meeting(), mailbox=BOB)
+    assert result.actions == (CreateLocal("R5", "relay"),)
+
+
+def test_a_forwarded_copy_is_never_matched_to_the_meeting():
+    result = plan([], [], [invitation("R6", "meeting-uid", attends=False)], direction=BOTH,
+                  policy=RECENT, meetings=alices_meeting(), mailbox=BOB)
+    assert result.actions == (CreateLocal("R6", "copy"),)
+
+
+def test_a_mailbox_claiming_to_organize_someone_elses_meeting_gets_its_own_event():
+    result = plan([], [], [own_copy("R7", "meeting-uid")], direction=BOTH, policy=RECENT,
+                  meetings=alices_meeting(), mailbox=BOB)
+    assert result.actions == (CreateLocal("R7", "organizer"),)
 
 
 def test_a_new_odoo_event_and_its_new_outlook_copy_are_linked_not_duplicated():
     odoo_event = LocalState(7, "hL", NOON, ical_uid="shared-uid")
-    result = plan(
-        [], [odoo_event], [outlook_new("R7", "shared-uid")], direction=BOTH, policy=RECENT
-    )
+    result = plan([], [odoo_event], [own_copy("R7", "shared-uid")], direction=BOTH,
+                  policy=RECENT, mailbox=ALICE)
     assert result.actions == (LinkExisting(7, "R7"),)
 
 
 def test_known_copies_are_linked_even_when_only_odoo_changes_go_to_outlook():
     odoo_event = LocalState(7, "hL", NOON, ical_uid="shared-uid")
-    result = plan(
-        [],
-        [odoo_event],
-        [outlook_new("R7", "shared-uid")],
-        direction=Direction.TO_OUTLOOK,
-        policy=RECENT,
-    )
+    result = plan([], [odoo_event], [own_copy("R7", "shared-uid")],
+                  direction=Direction.TO_OUTLOOK, policy=RECENT, mailbox=ALICE)
     assert result.actions == (LinkExisting(7, "R7"),)
 
 
 def test_an_outlook_item_with_an_unknown_ical_uid_is_created_in_odoo():
-    result = plan(
-        [],
-        [],
-        [outlook_new("R5", "other-uid")],
-        direction=BOTH,
-        policy=RECENT,
-        local_by_ical_uid={"meeting-uid": 100},
-    )
+    result = plan([], [], [own_copy("R5", "other-uid")], direction=BOTH, policy=RECENT,
+                  meetings=alices_meeting(), mailbox=ALICE)
     assert result.actions == (CreateLocal("R5"),)
 
 
 def test_an_odoo_event_already_linked_for_this_user_is_not_linked_twice():
-    result = plan(
-        [link(100)],
-        [],
-        [outlook_new("R-other", "meeting-uid")],
-        direction=BOTH,
-        policy=RECENT,
-        local_by_ical_uid={"meeting-uid": 100},
-    )
+    result = plan([link(100)], [], [invitation("R-other", "meeting-uid")], direction=BOTH,
+                  policy=RECENT, meetings=alices_meeting(), mailbox=BOB)
     assert not any(isinstance(action, LinkExisting) for action in result)
 
 
 def test_a_removed_outlook_item_is_never_matched_or_created():
-    result = plan(
-        [],
-        [],
-        [RemoteState("R5", None, None, None, removed=True, ical_uid="meeting-uid")],
-        direction=BOTH,
-        policy=RECENT,
-        local_by_ical_uid={"meeting-uid": 100},
-    )
+    removed = RemoteState("R5", None, None, None, removed=True, ical_uid="meeting-uid")
+    result = plan([], [], [removed], direction=BOTH, policy=RECENT, meetings=alices_meeting(),
+                  mailbox=BOB)
     assert result.actions == ()
+
+
+# --- What an invitee's copy may change -----------------------------------------------------
+
+
+def role_link(role, n=1):
+    return Link(n, f"R{n}", f"uid-{n}", "ck1", "h0", role=role)
+
+
+@pytest.mark.parametrize(("role", "edited", "removed", "cancelled"), [
+    ("attendee", ["UpdateAnswer"], ["DeclineLocal"], ["DeclineLocal"]),
+    ("relay", ["UpdateLocal"], ["DeclineLocal"], ["DeleteLocal"]),
+    ("copy", ["UpdateLocal"], ["DeleteLocal"], ["DeleteLocal"]),
+])
+def test_what_a_copy_odoo_never_writes_to_brings_in(role, edited, removed, cancelled):
+    def actions(remote):
+        return kinds(plan([role_link(role)], [odoo_edit(1)], [remote], direction=BOTH,
+                          policy=ConflictPolicy.ODOO_WINS))
+
+    assert actions(outlook_edit(1)) == edited
+    assert actions(outlook_removal(1)) == removed
+    assert actions(RemoteState("R1", None, None, None, removed=True, cancelled=True)) == cancelled
+
+
+@pytest.mark.parametrize("role", ["attendee", "relay", "copy"])
+def test_odoo_changes_never_go_through_a_mailbox_that_does_not_organize(role):
+    for local in (odoo_edit(1), odoo_deletion(1)):
+        assert plan([role_link(role)], [local], [], direction=BOTH, policy=RECENT).actions == ()
 
 
 def test_an_empty_delta_is_not_an_empty_calendar():
@@ -317,6 +360,8 @@ def test_counts_give_every_kind_for_the_history():
         "delete_local": 1,
         "restore_local": 0,
         "link_existing": 0,
+        "update_answer": 0,
+        "decline_local": 0,
         "refresh_link": 0,
         "unlink": 0,
         "record_conflict": 1,

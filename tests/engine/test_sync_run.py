@@ -186,8 +186,9 @@ def test_shared_meeting_links_to_the_existing_odoo_event(outlook):
     outlook.create_event("colleague@contoso.example", graph_event(
         "Shared", NOW + timedelta(days=1), attendees=[OWNER]))
     store = MemoryStore()
-    existing = store.user_creates(replace(odoo_values("Shared", NOW), subject="Shared"),
-                                  ical_uid=outlook.events(OWNER)[0]["iCalUId"])
+    existing = store.user_creates(
+        replace(odoo_values("Shared", NOW), organizer_email="colleague@contoso.example"),
+        ical_uid=outlook.events(OWNER)[0]["iCalUId"])
     store.state.outbox.clear()  # another user's meeting: nothing of it to send
     report = sync(outlook, store)
     assert report.counts.get("matched") == 1

@@ -171,7 +171,7 @@ class PoisonStore(MemoryStore):
     poison = "Poison"
 
     def create_local(self, items):
-        if any(values.subject == self.poison for _state, values in items):
+        if any(values.subject == self.poison for _state, values, _role in items):
             self._step()
             raise ValueError("this value is out of range")
         return super().create_local(items)
