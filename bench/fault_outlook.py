@@ -13,6 +13,7 @@ from fault_check import outlook_key
 # (and that one) were carried out: Outlook did part of the work, Odoo heard nothing.
 FAULTY_PATHS = "/v1.0/*"
 READS_OF_THE_BENCHMARK = "GET /v1.0/me/calendarView"
+CREATE_ROUTE = "POST /v1.0/me/events"  # each creation a $batch carries counts here too
 
 
 def prepare(client, secret, mailboxes):
@@ -40,14 +41,17 @@ def add_throttling_and_lost_answers(client, throttled=0.3, lost=0.1, retry_after
                      retry_after=retry_after, probability=throttled, times=None)
 
 
-def faults_injected(client):
-    """Faults the emulator injected so far, by kind, and the Graph requests the sync made
+def injected(client):
+    """What the emulator counted so far: faults by kind, the Graph requests the sync made
     (a $batch and each of its requests count; the benchmark's own reads of the mailboxes,
-    through calendarView, which the sync never uses, are left out)."""
+    through calendarView, which the sync never uses, are left out) and the creations
+    Outlook received (a creation sent again after a lost answer counts again)."""
     counters = client.counters()
-    graph = sum(n for route, n in counters["requests"].items()
-                if " /v1.0/" in route and route != READS_OF_THE_BENCHMARK)
-    return counters.get("faults", {}), graph
+    routes = counters["requests"]
+    return {"faults": counters.get("faults", {}),
+            "graph_requests": sum(n for route, n in routes.items()
+                                  if " /v1.0/" in route and route != READS_OF_THE_BENCHMARK),
+            "creations": routes.get(CREATE_ROUTE, 0)}
 
 
 def mailbox_keys(client, email):

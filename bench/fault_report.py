@@ -51,7 +51,9 @@ def details(result):
     held = result.get("held") or {}
     lines = [f"{result['title']}",
              f"  faults injected: {fault_text(result.get('faults') or {})}, in "
-             f"{result.get('graph_requests', '-')} Graph requests",
+             f"{result.get('graph_requests', '-')} Graph requests of the sync; creations "
+             f"Outlook received: {result.get('creations', '-')} for "
+             f"{result.get('made_in_odoo', '-')} events made in Odoo",
              f"  events held at the end: Odoo {held.get('odoo', '-')}, Outlook "
              f"{held.get('outlook', '-')}, expected {held.get('expected', '-')} on each side; "
              f"settle passes {result.get('settle_passes')}; sync history "

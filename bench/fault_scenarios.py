@@ -19,7 +19,6 @@ from fault_odoo import wait_for
 
 GUESTS = [f"fault.guest{k}@fabrikam.example" for k in range(1, 7)]
 OUTLOOK_BASELINE = 50  # Outlook events already there in the push scenarios
-CREATE_ROUTE = "POST /v1.0/me/events"  # each creation a $batch carries counts here too
 
 
 @dataclass
@@ -112,21 +111,22 @@ class Context:
     def verdict(self):
         """Faults injected, then both sides compared with the truth (faults cleared first:
         reading the mailboxes goes through Graph)."""
-        faults, graph_requests = fault_outlook.faults_injected(self.client)
+        injected = fault_outlook.injected(self.client)
         if self.kills:
-            faults["kill -9"] = self.kills
+            injected["faults"]["kill -9"] = self.kills
         self.client.clear_faults()
         outlook = Counter()
         for email, _name in self.mailboxes:
             outlook.update(fault_outlook.mailbox_keys(self.client, email))
         state = self.odoo.state()
+        errors = self.odoo.error_lines()
         found = compare(self.truth, state, self.mailbox_of_user, outlook)
-        found.update(faults=faults, graph_requests=graph_requests, checks={
+        found.update(injected, checks={
             "running": sum(run["state"] == "running" for run in state["runs"]),
-            "log_errors": len(self.odoo.error_lines()),
+            "log_errors": len(errors),
             "unsettled": self.unsettled,
-        }, settle_passes=self.settle_passes, notes=self.notes,
-            log_error_lines=self.odoo.error_lines()[:5],
+        }, made_in_odoo=sum(origin == "odoo" for origin in self.truth.values()),
+            settle_passes=self.settle_passes, notes=self.notes, log_error_lines=errors[:6],
             history=dict(Counter(run["state"] for run in state["runs"])),
             accounts=[{k: a[k] for k in ("state", "last_error")} for a in state["accounts"]])
         return found
@@ -183,10 +183,12 @@ def revoke_during_push(ctx):
     ctx.create_in_odoo(email, n, "Odoo push")
     ctx.client.add_fault(method="*", path_pattern="/v1.0/*", kind="revoke",
                          after_requests=max(1, n // 2 - 10), email=email)
+    before = _creations(ctx)
     (revoked,) = ctx.odoo.run("revoked", [["sync", {"max_runs": 1}]])
     outcome = revoked["passes"][0][0]
-    ctx.notes.append(f"run during the revoke: state {outcome.get('state')!r}, "
-                     f"message {str(outcome.get('failed'))[:120]!r}")
+    ctx.notes.append(f"the run met the revoke after {_creations(ctx) - before} creations; "
+                     f"account {outcome.get('state')!r}, the user is told: "
+                     f"{str(outcome.get('failed'))[:110]!r}")
     ctx.connect([email])
     ctx.settle()
 
@@ -238,7 +240,7 @@ def _connected_with_baseline(ctx):
 
 
 def _creations(ctx):
-    return ctx.client.counters()["requests"].get(CREATE_ROUTE, 0)
+    return fault_outlook.injected(ctx.client)["creations"]
 
 
 @dataclass(frozen=True)
