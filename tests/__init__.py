@@ -20,6 +20,7 @@ else:
         test_store_contract,
         test_sync,
         test_sync_history,
+        test_translations,
         test_trust_core,
         test_trust_odoo,
         test_ux,

@@ -373,3 +373,14 @@ registry.category("web_tour.tours").add("outlook_calendar_sync_phone", {
         },
     ],
 });
+
+// An Italian user reads the button, its tooltip and its dialog in Italian.
+registry.category("web_tour.tours").add("outlook_calendar_sync_italian", {
+    url: "/odoo/calendar",
+    steps: () => [
+        {
+            content: "The button speaks Italian",
+            trigger: `${state("disconnected")} ${BUTTON}:contains('Sincronizza con Outlook')[title*='Collega il tuo calendario Outlook']`,
+        },
+    ],
+});
