@@ -33,8 +33,9 @@ ROLES = (ORGANIZER, RELAY, ATTENDEE, COPY)
 DRIVING_ROLES = frozenset({ORGANIZER, RELAY, COPY})
 # Fields of a meeting only its organizer changes (in Outlook, or in Odoo when they
 # organize it there): changing them anywhere else would be undone or spread wrongly.
+# Archiving (active) is deleting it for everyone: an invitee declines instead.
 OUTLOOK_OWNED_FIELDS = frozenset({
-    "name", "start", "stop", "start_date", "stop_date", "allday", "duration", "location",
+    "active", "name", "start", "stop", "start_date", "stop_date", "allday", "duration", "location",
     "partner_ids", "attendee_ids", "user_id", "recurrency", "rrule", "rrule_type",
     "interval", "count", "until", "end_type", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
     "month_by", "day", "weekday", "byday", "event_tz",

@@ -10,12 +10,14 @@ User's existing events                         Next synchronization
   odoo     Delete from Odoo
   both     Delete from both
 
-Only the events the user organizes in Odoo are concerned: a meeting another user organizes
-stays as it is on both sides, even when this user attends it.
+Only the events the synchronization linked for this user and that the user organizes per
+Outlook (their own mailbox's copy organizes it) are deleted: an Odoo event never synced, a
+meeting another person organizes (even one this user attends), an invitation from outside
+all stay as they are on both sides.
 
-Deleting in Outlook reaches the copies the synchronization linked in the user's mailbox; a
-recurring series is deleted once, through its series master. Deleting in Odoo removes the
-user's events, archived ones included.
+Deleting in Outlook reaches those copies in the user's mailbox; a recurring series is
+deleted once, through its series master. Deleting in Odoo removes the same events,
+archived ones included.
 
 After the reset the next synchronization starts from scratch. With "all", every event kept
 in Odoo within the synchronized window, past ones included, goes to Outlook, except those
@@ -65,7 +67,7 @@ class OwnedEvent:
     active: bool
     start: datetime
     stop: datetime
-    graph_id: str | None = None  # its linked copy in the user's mailbox
+    graph_id: str | None = None  # its copy in the user's mailbox, when that copy organizes it
     series_master_graph_id: str | None = None  # set when that copy is a series' occurrence
     carried_by_series: bool = False  # a recurring occurrence: the series' first event carries it
 
@@ -99,19 +101,20 @@ def plan_reset(
     existing, next_sync = ExistingEvents(existing), NextSync(next_sync)
     events = sorted(events, key=lambda event: event.local_id)
 
+    synced = [event.local_id for event in events if event.graph_id]
     delete_in_outlook = _outlook_deletions(events) if existing.deletes_in_outlook else ()
-    delete_in_odoo = tuple(e.local_id for e in events) if existing.deletes_in_odoo else ()
+    delete_in_odoo = tuple(synced) if existing.deletes_in_odoo else ()
 
     to_match, to_send = [], []
-    if not existing.deletes_in_odoo:
-        for event in events:
-            if not (event.active and not event.carried_by_series
-                    and event.stop >= window_start and event.start <= window_end):
-                continue  # the synchronization never sends these
-            if event.graph_id and not existing.deletes_in_outlook:
-                to_match.append(event.local_id)
-            elif next_sync is NextSync.ALL:
-                to_send.append(event.local_id)
+    for event in events:
+        if event.local_id in delete_in_odoo or not (
+                event.active and not event.carried_by_series
+                and event.stop >= window_start and event.start <= window_end):
+            continue  # gone, or never sent by the synchronization
+        if event.graph_id and not existing.deletes_in_outlook:
+            to_match.append(event.local_id)
+        elif next_sync is NextSync.ALL:
+            to_send.append(event.local_id)
     return ResetPlan(next_sync, delete_in_outlook, delete_in_odoo, tuple(to_match),
                      tuple(to_send))
 

@@ -51,8 +51,9 @@ class Events(Protocol):
         they take it over (organizer role)."""
     def set_answer(self, local_id: int, response: str | None) -> None:
         """This mailbox's user's answer to the meeting (an Odoo attendee state)."""
-    def update_local(self, local_id: int, values: EventValues) -> None:
-        """Write Outlook's values; an archived event comes back (unarchived)."""
+    def update_local(self, local_id: int, values: EventValues, role: str = "organizer") -> None:
+        """Write Outlook's values; an archived event comes back (unarchived). ``role``: the
+        copy's (engine.ownership): only the organizer's copy knows everyone's answers."""
     def remove_local(self, local_id: int) -> None:
         """Take the event out of Odoo (archived: see engine.scope.local_removal); a series'
         first event takes its whole series with it."""

@@ -302,7 +302,7 @@ class SyncRun:
             if not store.exists(action.link.local_id):
                 store.drop_link(action.link)  # an occurrence Odoo rebuilt: paired anew
                 return
-            store.update_local(action.link.local_id, values)
+            store.update_local(action.link.local_id, values, action.link.role)
             store.save_link(self._link(action.link.local_id, inbound.states[action.remote_id],
                                        values, action.link.series_master_id, action.link.role))
             self._note_rule_loss(action.link.local_id, values)
@@ -351,7 +351,7 @@ class SyncRun:
             raise SyncError(_lt("The Outlook event could not be read to restore it."))
         state = inbound.states[link.remote_id]
         if self.store.exists(link.local_id):
-            self.store.update_local(link.local_id, values)
+            self.store.update_local(link.local_id, values, link.role)
             local_id = link.local_id
         else:
             self.store.drop_link(link)
@@ -609,8 +609,9 @@ class SyncRun:
                 series_master_id=master.remote_id)
             values = inbound.values.get(instance.remote_id)
             if values is not None and instance.kind == "exception":
-                self.store.update_local(local_id, values)
-            self.store.save_link(self._link(local_id, state, values, master.remote_id))
+                self.store.update_local(local_id, values, master.role)
+            self.store.save_link(self._link(local_id, state, values, master.remote_id,
+                                            master.role))
         if created and listing.complete:
             for local_id in decision.unmatched:  # Odoo's rule gave more than Outlook has
                 self.store.remove_local(local_id)

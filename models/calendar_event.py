@@ -1,8 +1,9 @@
 from datetime import UTC, datetime, time
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..engine import scope
+from ..engine import ownership, scope
 from ..engine.event_values import Attendee, EventValues, sorted_attendees
 from ..engine.html_body import sanitize_html
 from ..engine.recurrence import odoo_recurrence_values, recurrence_from_odoo
@@ -33,6 +34,13 @@ class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     outlook_ical_uid = fields.Char("Outlook iCalUId", index=True, copy=False, readonly=True)
+    outlook_organizer_email = fields.Char(
+        "Outlook Organizer Address", readonly=True, copy=False, index=True,
+        help="The organizer's address as Outlook gives it: the owner of the meeting.")
+    outlook_organizer_id = fields.Many2one(
+        "res.partner", string="Organizer in Outlook", readonly=True, copy=False,
+        help="The meeting's organizer when they are not an Odoo user (they organize it in "
+             "Outlook; only they can change it).")
     outlook_note = fields.Text(
         "Outlook Note", readonly=True, copy=False,
         help="What Odoo could not keep exactly of this event's Outlook repeat rule.")
@@ -48,14 +56,43 @@ class CalendarEvent(models.Model):
         return events
 
     def write(self, vals):
+        self._outlook_check_owner(vals)
         result = super().write(vals)
         if SYNCED_FIELDS.intersection(vals):
             self._outlook_enqueue()
         return result
 
     def unlink(self):
+        self._outlook_check_owner({"active": False})
         self._outlook_enqueue()
         return super().unlink()
+
+    def _outlook_check_owner(self, vals):
+        """Only a meeting's organizer changes what Outlook owns of it (time, subject, place,
+        attendees, repetition): anything else would be undone by the organizer's next
+        change, or sent from a mailbox that does not organize it."""
+        if self.env.su or self.env.context.get("outlook_sync_account") or not (
+                ownership.OUTLOOK_OWNED_FIELDS.intersection(vals)):
+            return
+        synced = self._outlook_synced_ids()
+        for event in self:
+            editor_is_organizer = bool(event.user_id) and event.user_id == self.env.user
+            if not ownership.may_change(vals, editor_is_organizer, event.id in synced):
+                organizer = (event.user_id.name or event.outlook_organizer_id.display_name
+                             or event.outlook_organizer_email or _("its organizer"))
+                raise UserError(_(
+                    "\"%(event)s\" is organized by %(organizer)s in Outlook: only they can "
+                    "change or delete it, and its time, subject, place, attendees or "
+                    "repetition. You can still answer it (decline it if you will not come) "
+                    "and set your own reminders here.",
+                    event=event.name, organizer=organizer))
+
+    def _outlook_synced_ids(self):
+        """The ids of these events that some mailbox has linked."""
+        self.env["outlook.event.link"].flush_model(["event_id"])
+        self.env.cr.execute("SELECT DISTINCT event_id FROM outlook_event_link "
+                            "WHERE event_id = ANY(%s)", [list(self.ids)])
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _outlook_enqueue(self):
         """Queue these events for the Outlook account of their organizer.
@@ -97,7 +134,7 @@ class CalendarEvent(models.Model):
         """This event as neutral values (what Outlook should show)."""
         self.ensure_one()
         tz = self.event_tz or self.user_id.tz or "UTC"
-        organizer = self.user_id.partner_id
+        organizer = self.user_id.partner_id or self.outlook_organizer_id
         if self.allday:
             start, end = self.start_date, self.stop_date
         else:
@@ -136,10 +173,12 @@ class CalendarEvent(models.Model):
     # -- neutral values -> Odoo event ---------------------------------------------------------
 
     @api.model
-    def _outlook_vals(self, values, partners_by_email, organizer_user=None, attendee=None,
+    def _outlook_vals(self, values, partners_by_email, organizer=None, attendee=None,
                       alarms=None):
-        """calendar.event values for neutral `values` (attendees as partners); `attendee` is
-        the partner of the mailbox the event was read from, always among the attendees."""
+        """calendar.event values for neutral `values` (attendees as partners). `organizer`
+        is the organizer's partner, `attendee` the partner of the mailbox the event was read
+        from: both are always among the attendees. Who organizes it in Odoo (user_id) is
+        not decided here (see models/sync_store/events.py)."""
         vals = {
             "name": values.subject or "(no subject)",
             "description": values.body_html or False,
@@ -158,11 +197,7 @@ class CalendarEvent(models.Model):
             vals["start"] = values.start.astimezone(UTC).replace(tzinfo=None)
             vals["stop"] = values.end.astimezone(UTC).replace(tzinfo=None)
         partners = [partners_by_email[a.email] for a in values.attendees]
-        if organizer_user:
-            vals["user_id"] = organizer_user.id
-            partners.append(organizer_user.partner_id)
-        if attendee:
-            partners.append(attendee)
+        partners += [partner for partner in (organizer, attendee) if partner]
         vals["partner_ids"] = [fields.Command.set(sorted({p.id for p in partners}))]
         if values.recurrence:
             # event_tz is one of Odoo's recurrence fields: it is written with the rule only.

@@ -23,6 +23,12 @@ class OutlookEventLink(models.Model):
     remote_hash = fields.Char(help="Hash of the same values as Outlook last sent them.")
     series_master_graph_id = fields.Char(index=True,
                                          help="Set on the occurrences of a recurring series.")
+    role = fields.Selection(
+        [("organizer", "Organizer"), ("relay", "Invitation from an outside organizer"),
+         ("attendee", "Invitation"), ("copy", "Copy")],
+        default="organizer", required=True,
+        help="What this mailbox's copy is to the meeting (see engine/ownership.py): the "
+             "organizer's copy drives it both ways; an invitation only brings its answer.")
 
     _sql_constraints = [
         ("graph_id_unique", "unique(account_id, graph_id)",

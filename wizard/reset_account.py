@@ -50,14 +50,15 @@ class OutlookAccountReset(models.TransientModel):
             if not wizard.account_id:
                 wizard.preview = False
                 continue
-            events, _names = wizard._owned_events()
-            wizard.preview = wizard._describe(wizard._plan(events))
+            events, names = wizard._owned_events()
+            wizard.preview = wizard._describe(wizard._plan(events), events, names)
 
     # -- deciding ----------------------------------------------------------------------------
 
     def _owned_events(self):
-        """The events the user organizes, archived ones included, with their linked Outlook
-        copy; and the names of those copies' events, for the history."""
+        """The events the user organizes, archived ones included, with their Outlook copy
+        when this mailbox organizes it (an invitation is never the user's to delete); and,
+        per event, (name, start, organizer) for the preview and the history."""
         self.env["calendar.event"].flush_model(
             ["user_id", "active", "start", "stop", "name", "recurrence_id"])
         self.env["calendar.recurrence"].flush_model(["base_event_id"])
@@ -67,12 +68,14 @@ class OutlookAccountReset(models.TransientModel):
                       r.id IS NOT NULL AND r.base_event_id IS DISTINCT FROM e.id, e.name
                  FROM calendar_event e
                  LEFT JOIN outlook_event_link l ON l.event_id = e.id AND l.account_id = %s
+                                                AND l.role = 'organizer'
                  LEFT JOIN calendar_recurrence r ON r.id = e.recurrence_id
                 WHERE e.user_id = %s""",
             [self.account_id.id, self.account_id.user_id.id])
         rows = self.env.cr.fetchall()
         events = [OwnedEvent(*row[:7]) for row in rows]
-        names = {row[4]: row[7] for row in rows if row[4]}
+        organizer = self.account_id.user_id.name
+        names = {row[0]: (row[7], row[2], organizer) for row in rows}
         return events, names
 
     def _plan(self, events):
@@ -80,8 +83,19 @@ class OutlookAccountReset(models.TransientModel):
         return plan_reset(events, self.existing_events, self.next_sync, window_start,
                           window_end)
 
-    def _describe(self, plan):
-        """The plan in sentences, shown before the administrator confirms."""
+    def _listed(self, local_ids, names):
+        """One line per event: subject, date, organizer (the first 30, then a count)."""
+        lines = []
+        for local_id in list(local_ids)[:30]:
+            name, start, organizer = names[local_id]
+            lines.append(f"  • {name} — {fields.Datetime.to_string(start)} — {organizer}")
+        if len(local_ids) > 30:
+            lines.append("  " + _("… and %(count)s more.", count=len(local_ids) - 30))
+        return lines
+
+    def _describe(self, plan, events, names):
+        """The plan in sentences and lists, shown before the administrator confirms: the
+        same plan the confirmation carries out."""
         existing = ExistingEvents(self.existing_events)
         user_name, counts = self.user_id.name, plan.counts()
         lines = []
@@ -90,6 +104,8 @@ class OutlookAccountReset(models.TransientModel):
                            "sends their attendees a cancellation; a recurring series counts "
                            "once.", mailbox=self.mailbox or _("not connected"),
                            count=counts["delete_in_outlook"]))
+            by_graph_id = {event.graph_id: event.local_id for event in events}
+            lines += self._listed([by_graph_id[g] for g in plan.delete_in_outlook], names)
             if self.account_id.state == "error":
                 lines.append(_("Warning: the last synchronization failed (%(error)s). If "
                                "Odoo can no longer reach this Microsoft account, nothing can "
@@ -100,10 +116,13 @@ class OutlookAccountReset(models.TransientModel):
         if existing.deletes_in_odoo:
             lines.append(_("Events to delete in Odoo: %(count)s, archived ones included. "
                            "Nobody is mailed.", count=counts["delete_in_odoo"]))
+            lines += self._listed(plan.delete_in_odoo, names)
         else:
             lines.append(_("Nothing is deleted in Odoo."))
-        lines.append(_("Meetings organized by other users are not touched, even when "
-                       "%(user)s attends them.", user=user_name))
+        lines.append(_("Only meetings %(user)s organizes in Outlook and that were synchronized "
+                       "are deleted: meetings organized by others (even those %(user)s "
+                       "attends) and events never synchronized stay as they are.",
+                       user=user_name))
         lines.append(_("%(user)s is disconnected from Outlook and connects again with the "
                        "Outlook button in Calendar.", user=user_name))
         if plan.next_sync is NextSync.ALL:
@@ -130,7 +149,10 @@ class OutlookAccountReset(models.TransientModel):
         plan = self._plan(events)
         # Odoo first: when Outlook cannot be reached at all, the error undoes these too.
         self._delete_in_odoo(plan.delete_in_odoo)
-        deleted_in_outlook, failures = self._delete_in_outlook(plan.delete_in_outlook, names)
+        subjects = {event.graph_id: names[event.local_id][0] for event in events
+                    if event.graph_id}
+        deleted_in_outlook, failures = self._delete_in_outlook(plan.delete_in_outlook,
+                                                               subjects)
         account._forget_connection(plan.next_sync.value)
         report = SyncReport(counts={"deleted_in_odoo": len(plan.delete_in_odoo),
                                     "deleted_in_outlook": deleted_in_outlook}, errors=failures)

@@ -7,8 +7,11 @@ since Outlook already did, and queues nothing back to Outlook.
 from dataclasses import replace
 from datetime import UTC
 
+from odoo import Command
+
 from ...engine import scope
 from ...engine.event_values import values_hash
+from ...engine.ownership import ORGANIZER
 from ...engine.series import OdooSeries
 from ..calendar_event import RECURRENCE_FIELDS
 
@@ -33,12 +36,15 @@ class EventAdapter:
         return values_hash(self.local_values(local_id))
 
     def create_local(self, items):
-        values_list = [values for _state, values in items]
-        partners = self._partners(values_list)
-        organizers = self._organizers(values_list)
-        vals_list = [self.events._outlook_vals(
-            values, partners, organizers.get(values.organizer_email),
-            attendee=self.user.partner_id, alarms=self._alarms) for values in values_list]
+        values_list = [values for _state, values, _role in items]
+        partners = self._partners(values_list, organizers=True)
+        vals_list = []
+        for _state, values, role in items:
+            vals = self.events._outlook_vals(
+                values, partners, self._organizer_partner(values, role, partners),
+                attendee=self.user.partner_id, alarms=self._alarms)
+            vals.update(self._organizer_vals(values, role, partners))
+            vals_list.append(vals)
         # Odoo creates recurring events after the others, whatever the order given: create
         # the single events together and each series apart, so ids match their items.
         ids = [None] * len(vals_list)
@@ -50,14 +56,67 @@ class EventAdapter:
             if ids[index] is None:
                 ids[index] = self.events.create(vals).id
         self._prefetch_ids = tuple(ids)
-        for local_id, values in zip(ids, values_list, strict=True):
-            self._set_answers(self._event(local_id), values)
+        for local_id, (_state, values, role) in zip(ids, items, strict=True):
+            self._take_answers(local_id, values, role)
         return ids
 
-    def update_local(self, local_id, values):
+    def _take_answers(self, local_id, values, role):
+        """The organizer's copy knows every attendee's answer; an invitation only its
+        mailbox's own (the others' answers it shows are not kept up to date)."""
+        if role == ORGANIZER:
+            self._set_answers(self._event(local_id), values)
+        else:
+            self.set_answer(local_id, values.own_response)
+
+    def _organizer_partner(self, values, role, partners):
+        if role == ORGANIZER:
+            return self.user.partner_id
+        return partners.get(values.organizer_email)
+
+    def _organizer_vals(self, values, role, partners):
+        """Who organizes a meeting Odoo gets from this copy: this mailbox's user when it
+        organizes it; else nobody in Odoo (the organizer an invitation names is a claim,
+        not a proof), the outside organizer being shown as such (engine/ownership.py)."""
+        if role == ORGANIZER:
+            return {"user_id": self.user.id,
+                    "outlook_organizer_email": (self.account.mailbox or "").lower(),
+                    "outlook_organizer_id": False}
+        return {"user_id": False, "outlook_organizer_email": values.organizer_email or False,
+                "outlook_organizer_id": partners[values.organizer_email].id
+                if values.organizer_email in partners else False}
+
+    def join_meeting(self, local_id, role, values):
+        """This mailbox's user attends the meeting, with their answer; as its organizer,
+        the meeting is theirs from now on, and other invitations of it only answer."""
         event = self.events.browse(local_id)
-        partners = self._partners([values])
-        organizer = self._organizers([values]).get(values.organizer_email)
+        if role == ORGANIZER and not event.user_id and values is not None:
+            # It came through an invitation: the organizer's own copy is the truth.
+            self.update_local(local_id, values, ORGANIZER)
+        vals = {}
+        if self.user.partner_id not in event.partner_ids:
+            vals["partner_ids"] = [Command.link(self.user.partner_id.id)]
+        if role == ORGANIZER:
+            vals.update(user_id=self.user.id, outlook_organizer_id=False,
+                        outlook_organizer_email=(self.account.mailbox or "").lower())
+            self.cr.execute(
+                "UPDATE outlook_event_link SET role = 'attendee' "
+                "WHERE event_id = %s AND role = 'relay' AND account_id != %s",
+                [local_id, self.account.id])
+        if vals:
+            event.write(vals)
+        if values is not None and values.own_response:
+            self.set_answer(local_id, values.own_response)
+
+    def set_answer(self, local_id, response):
+        attendee = self.events.browse(local_id).attendee_ids.filtered(
+            lambda a: a.partner_id == self.user.partner_id)
+        if response and attendee and attendee.state != response:
+            attendee.with_context(self.events.env.context).write({"state": response})
+
+    def update_local(self, local_id, values, role=ORGANIZER):
+        event = self.events.browse(local_id)
+        partners = self._partners([values], organizers=True)
+        organizer = event.user_id.partner_id or partners.get(values.organizer_email)
         vals = self.events._outlook_vals(values, partners, organizer,
                                          attendee=self.user.partner_id, alarms=self._alarms)
         vals["active"] = True
@@ -68,7 +127,7 @@ class EventAdapter:
                 vals.pop("recurrency", None)
             self._keep_only_changes(event, vals)
         event.write(vals)
-        self._set_answers(event, values)
+        self._take_answers(local_id, values, role)
 
     def remove_local(self, local_id):
         event = self.events.browse(local_id).exists()
@@ -122,9 +181,13 @@ class EventAdapter:
         return replace(mine, start=theirs.start, end=theirs.end, recurrence=None) == replace(
             theirs, recurrence=None)
 
-    def _partners(self, values_list):
-        """Partners for every attendee e-mail (case-insensitive), created when unknown."""
+    def _partners(self, values_list, organizers=False):
+        """Partners for every attendee e-mail (and organizer's, with ``organizers``),
+        case-insensitive, created when unknown."""
         wanted = {a.email: a.name for values in values_list for a in values.attendees}
+        if organizers:
+            wanted.update({v.organizer_email: v.organizer_name for v in values_list
+                           if v.organizer_email and v.organizer_email not in wanted})
         Partner = self.env["res.partner"].sudo().with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
         found = {}
@@ -139,26 +202,6 @@ class EventAdapter:
             created = Partner.create([{"name": wanted[e] or e, "email": e} for e in missing])
             found.update(zip(missing, created, strict=True))
         return found
-
-    def _organizers(self, values_list):
-        """Odoo users organizing these events, by e-mail; this account's mailbox is its user."""
-        emails = {values.organizer_email for values in values_list if values.organizer_email}
-        result = {}
-        mailbox = (self.account.mailbox or "").lower()
-        if mailbox in emails:
-            result[mailbox] = self.user
-        others = emails - set(result)
-        if others:
-            self.env["res.users"].flush_model(["active", "share", "partner_id"])
-            self.env["res.partner"].flush_model(["email"])
-            self.cr.execute(
-                "SELECT lower(p.email), min(u.id) FROM res_users u "
-                "JOIN res_partner p ON p.id = u.partner_id "
-                "WHERE lower(p.email) = ANY(%s) AND u.active AND u.share IS NOT TRUE "
-                "GROUP BY lower(p.email)", [list(others)])
-            users = self.env["res.users"].sudo()
-            result.update({email: users.browse(uid) for email, uid in self.cr.fetchall()})
-        return result
 
     def _set_answers(self, event, values):
         """Attendees' answers as Outlook shows them (the organizer attends)."""

@@ -5,10 +5,11 @@ the end of the step they belong to (``flush``), so that an event and its link ar
 saved, or undone, together.
 """
 
+from ...engine.ownership import COPY, ORGANIZER, Meeting
 from ...engine.sync_state import Link
 
 _SELECT = ("SELECT local_id, graph_id, ical_uid, change_key, synced_hash, remote_hash, "
-           "series_master_graph_id FROM outlook_event_link WHERE account_id = %s")
+           "series_master_graph_id, role FROM outlook_event_link WHERE account_id = %s")
 _FILTERS = {  # the only ways links are looked up
     None: _SELECT,
     "graph_id": _SELECT + " AND graph_id = ANY(%s)",
@@ -18,7 +19,7 @@ _FILTERS = {  # the only ways links are looked up
 
 
 def _link(row):
-    return Link(row[0], row[1], row[2], row[3], row[4] or "", row[5], row[6])
+    return Link(row[0], row[1], row[2], row[3], row[4] or "", row[5], row[6], row[7])
 
 
 class LinkBinder:
@@ -71,23 +72,28 @@ class LinkBinder:
             [self.account.id, ids, start, end, start, end])
         return {row[0] for row in self.cr.fetchall()}
 
-    def local_by_ical_uid(self, ical_uids):
+    def meetings(self, ical_uids):
+        """The Odoo meetings carrying these iCalUIds (a copy's own separate event never
+        does), with who organizes each and whether a mailbox drives it already."""
         ical_uids = [uid for uid in ical_uids if uid]
         if not ical_uids:
             return {}
         self.flush_links()
-        self.env["calendar.event"].flush_model(["outlook_ical_uid", "active"])
+        self.env["calendar.event"].flush_model(
+            ["outlook_ical_uid", "outlook_organizer_email", "active", "recurrence_id"])
         self.cr.execute(
-            "SELECT outlook_ical_uid, min(id) FROM calendar_event "
-            "WHERE outlook_ical_uid = ANY(%s) AND active GROUP BY outlook_ical_uid",
-            [ical_uids])
-        found = dict(self.cr.fetchall())
-        self.cr.execute(
-            "SELECT ical_uid, min(local_id) FROM outlook_event_link "
-            "WHERE ical_uid = ANY(%s) AND event_id IS NOT NULL "
-            "AND series_master_graph_id IS NULL GROUP BY ical_uid", [ical_uids])
-        for uid, local_id in self.cr.fetchall():
-            found.setdefault(uid, local_id)
+            """SELECT e.outlook_ical_uid, e.id, coalesce(e.outlook_organizer_email, ''),
+                      bool_or(l.role IN ('organizer', 'relay')),
+                      max(CASE WHEN l.role = 'organizer' THEN lower(a.mailbox) END)
+                 FROM calendar_event e
+                 LEFT JOIN outlook_event_link l ON l.event_id = e.id
+                 LEFT JOIN outlook_account a ON a.id = l.account_id
+                WHERE e.outlook_ical_uid = ANY(%s) AND e.active
+                GROUP BY e.id ORDER BY e.id""", [ical_uids])
+        found = {}
+        for uid, local_id, organizer, driven, owner in self.cr.fetchall():
+            found.setdefault(uid, []).append(
+                Meeting(local_id, organizer.lower(), bool(driven), owner or ""))
         return found
 
     def save_link(self, link):
@@ -125,29 +131,38 @@ class LinkBinder:
             [local_ids, remote_ids, self.account.id])
         self.cr.execute(
             """INSERT INTO outlook_event_link (account_id, event_id, local_id, graph_id, ical_uid,
-                   change_key, synced_hash, remote_hash, series_master_graph_id, create_uid,
-                   write_uid, create_date, write_date)
-               SELECT %s, e.id, t.lid, t.gid, t.uid, t.ckey, t.hash, t.rhash, t.master, %s, %s,
-                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                   change_key, synced_hash, remote_hash, series_master_graph_id, role,
+                   create_uid, write_uid, create_date, write_date)
+               SELECT %s, e.id, t.lid, t.gid, t.uid, t.ckey, t.hash, t.rhash, t.master, t.role,
+                      %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                             %s::varchar[], %s::varchar[], %s::varchar[])
-                      AS t(lid, gid, uid, ckey, hash, rhash, master)
+                             %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[])
+                      AS t(lid, gid, uid, ckey, hash, rhash, master, role)
                  LEFT JOIN calendar_event e ON e.id = t.lid
                ON CONFLICT (account_id, graph_id) DO UPDATE SET
                    event_id = EXCLUDED.event_id, local_id = EXCLUDED.local_id,
                    ical_uid = EXCLUDED.ical_uid, change_key = EXCLUDED.change_key,
                    synced_hash = EXCLUDED.synced_hash, remote_hash = EXCLUDED.remote_hash,
+                   role = EXCLUDED.role,
                    series_master_graph_id = COALESCE(EXCLUDED.series_master_graph_id,
                                                      outlook_event_link.series_master_graph_id),
                    write_date = EXCLUDED.write_date""",
             [self.account.id, self.env.uid, self.env.uid, local_ids, remote_ids,
              column("ical_uid"), column("change_key"), column("synced_hash"),
-             column("remote_hash"), column("series_master_id")])
-        # The shared meeting id lets another user's copy find this event.
-        masters = [link for link in rows if not link.series_master_id and link.ical_uid]
+             column("remote_hash"), column("series_master_id"), column("role")])
+        # The shared meeting id lets another user's copy find this event (a copy's own
+        # separate event keeps it to itself); the organizer's link names its owner.
+        meetings = [link for link in rows
+                    if not link.series_master_id and link.ical_uid and link.role != COPY]
         self.cr.execute(
             "UPDATE calendar_event e SET outlook_ical_uid = t.uid "
             "FROM unnest(%s::int[], %s::varchar[]) AS t(lid, uid) "
             "WHERE e.id = t.lid AND e.outlook_ical_uid IS NULL",
-            [[link.local_id for link in masters], [link.ical_uid for link in masters]])
-        self.env["calendar.event"].browse(local_ids).invalidate_recordset(["outlook_ical_uid"])
+            [[link.local_id for link in meetings], [link.ical_uid for link in meetings]])
+        organized = [link.local_id for link in meetings if link.role == ORGANIZER]
+        self.cr.execute(
+            "UPDATE calendar_event SET outlook_organizer_email = lower(%s) "
+            "WHERE id = ANY(%s) AND outlook_organizer_email IS NULL",
+            [self.account.mailbox or "", organized])
+        self.env["calendar.event"].browse(local_ids).invalidate_recordset(
+            ["outlook_ical_uid", "outlook_organizer_email"])

@@ -270,7 +270,7 @@ class MemoryStore:
         self._step()
         self.state.events[local_id].answer = response
 
-    def update_local(self, local_id, values):
+    def update_local(self, local_id, values, role="organizer"):
         self._step()
         event = self.state.events[local_id]
         rebuild = event.series_of is None and values.recurrence and (
