@@ -19,7 +19,7 @@ class OutlookSyncRun(models.Model):
         for run in self:
             run.display_name = self.env._(
                 "Synchronization of %(date)s",
-                date=format_datetime(self.env, run.started_at)) if run.started_at else \
+                date=format_datetime(self.env, run.started_at, dt_format=False)) if run.started_at else \
                 self.env._("Synchronization")
 
     @api.depends("created_in_odoo", "updated_in_odoo", "deleted_in_odoo",

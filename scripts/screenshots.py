@@ -46,11 +46,19 @@ CHROMIUM_FLAGS = [
 ]
 # A few more things for the pictures: an Italian colleague, logged in as giulia / giulia.
 EXTRA_DATA = """
+import datetime
 env["res.lang"]._activate_lang("it_IT")
 env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["it_IT"])
 env["res.users"].create({"name": "Giulia Rossi", "login": "giulia", "password": "giulia",
                          "email": "giulia@demo.example", "lang": "it_IT", "tz": "UTC",
                          "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
+giulia = env["res.users"].search([("login", "=", "giulia")])
+maria = env["res.partner"].search([("email", "=", "maria@demo.example")], limit=1)
+start = datetime.datetime.now().replace(hour=10, minute=0, second=0, microsecond=0)
+env["calendar.event"].with_user(giulia).with_context(no_mail_to_attendees=True).create({
+    "name": "Revisione del budget", "start": start + datetime.timedelta(days=2),
+    "stop": start + datetime.timedelta(days=2, hours=1),
+    "partner_ids": [(6, 0, (giulia.partner_id | maria).ids)]})
 env.cr.commit()
 """
 
@@ -86,15 +94,18 @@ class Browser:
         wait_http(f"http://127.0.0.1:{port}/json/version", 30)
         page = next(t for t in requests.get(f"http://127.0.0.1:{port}/json", timeout=5).json()
                     if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60,
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=20,
                                               suppress_origin=True)
         self.ids = 0
         self.size(WIDTH, HEIGHT)
 
-    def call(self, method, **params):
+    def call(self, method, seconds=30, **params):
         self.ids += 1
         self.ws.send(json.dumps({"id": self.ids, "method": method, "params": params}))
+        deadline = time.time() + seconds
         while True:
+            if time.time() > deadline:
+                raise TimeoutError(f"Chromium did not answer {method} in {seconds} s")
             message = json.loads(self.ws.recv())
             if message.get("id") == self.ids:
                 if "error" in message:
@@ -103,7 +114,7 @@ class Browser:
 
     def js(self, expression):
         result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True,
-                           returnByValue=True)
+                           returnByValue=True, timeout=10000)
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result.get("result", {}).get("value")
@@ -198,9 +209,10 @@ def take_pictures(browser, base, emulator):
     # in the background, and its summary.
     emulator.set_consent(email=demo.ADMIN_MAILBOX, accept=True)
     browser.click(".o_outlook_first_sync .o_outlook_first_sync_continue")
-    time.sleep(1)
-    browser.wait(".o_notification", 60, text="Outlook")
-    browser.settle(0.3)
+    try:  # the demo's first synchronization is short: catch it while it runs
+        browser.wait(".o_outlook_sync[data-running='1']", 20)
+    except TimeoutError:
+        browser.wait(".o_notification", 60, text="Outlook")
     browser.shot("first_sync_running")
     browser.wait(".o_notification", 120, text="Your Outlook calendar is synchronized")
     browser.settle()
@@ -273,6 +285,8 @@ def take_pictures(browser, base, emulator):
     log_in(browser, base, "giulia", "giulia")
     browser.go(f"{base}/odoo/calendar")
     browser.wait(".o_outlook_sync[data-state='disconnected']")
+    browser.click(button)
+    browser.wait(".o_outlook_first_sync .o_outlook_first_sync_event")
     browser.settle()
     browser.shot("italian")
 
