@@ -52,6 +52,11 @@ class OutlookAccountSync(models.Model):
                 "disconnected", "paused"):
             return None
         with account._run_lock():
+            if commit:
+                # A fresh snapshot: what the run before this one committed is seen (a
+                # transaction started before the lock would see the account as it was).
+                self.env.cr.commit()
+                self.env.invalidate_all()
             account._close_interrupted_runs()
             history = self.env["outlook.sync.run"].sudo().create(
                 {"account_id": account.id, "trigger": trigger})

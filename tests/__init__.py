@@ -16,6 +16,7 @@ else:
         test_security_sign_in,
         test_security_storage,
         test_security_users,
+        test_shared_meetings,
         test_sign_in,
         test_store_contract,
         test_sync,

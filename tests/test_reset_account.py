@@ -143,41 +143,45 @@ class TestResetAccount(OutlookCase):
                    odoo_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK, ODOO_BORN, OUTLOOK_BORN,
                                     PAST])
 
+    # "Past" was never synchronized (it ended before the first sync): no reset deletes it.
+
     def test_deleted_in_odoo_then_all_existing_events(self):
         self.check("odoo", "all",
                    outlook_after_reset=[BOBS, ODOO_BORN, OUTLOOK_BORN],
-                   odoo_after_reset=[BOBS],
-                   outlook_after_sync=[BOBS, ODOO_BORN, OUTLOOK_BORN],
-                   odoo_after_sync=[BOBS, ODOO_BORN, OUTLOOK_BORN])
+                   odoo_after_reset=[BOBS, PAST],
+                   outlook_after_sync=[BOBS, ODOO_BORN, OUTLOOK_BORN, PAST],
+                   odoo_after_sync=[BOBS, ODOO_BORN, OUTLOOK_BORN, PAST])
 
     def test_deleted_in_odoo_then_only_new_events(self):
         self.check("odoo", "new",
                    outlook_after_reset=[BOBS, ODOO_BORN, OUTLOOK_BORN],
-                   odoo_after_reset=[BOBS],
+                   odoo_after_reset=[BOBS, PAST],
                    outlook_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK, ODOO_BORN,
                                        OUTLOOK_BORN],
-                   odoo_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK])
+                   odoo_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK, PAST])
 
     def test_deleted_in_both_then_all_existing_events(self):
         self.check("both", "all",
                    outlook_after_reset=[BOBS],
-                   odoo_after_reset=[BOBS],
-                   outlook_after_sync=[BOBS],
-                   odoo_after_sync=[BOBS])
+                   odoo_after_reset=[BOBS, PAST],
+                   outlook_after_sync=[BOBS, PAST],
+                   odoo_after_sync=[BOBS, PAST])
 
     def test_deleted_in_both_then_only_new_events(self):
         self.check("both", "new",
                    outlook_after_reset=[BOBS],
-                   odoo_after_reset=[BOBS],
+                   odoo_after_reset=[BOBS, PAST],
                    outlook_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK],
-                   odoo_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK])
+                   odoo_after_sync=[BOBS, FRESH_ODOO, FRESH_OUTLOOK, PAST])
 
     # -- what the administrator sees and may do --------------------------------------------
 
     def test_the_preview_announces_what_the_reset_then_does(self):
         wizard = self.wizard("both", "all")
         self.assertIn("Events to delete in Outlook (alice@contoso.example): 2.", wizard.preview)
-        self.assertIn("Events to delete in Odoo: 3,", wizard.preview)
+        self.assertIn("Events to delete in Odoo: 2,", wizard.preview)
+        self.assertIn(f"• {ODOO_BORN} — ", wizard.preview)
+        self.assertNotIn(PAST, wizard.preview.split("Then,")[0], "never synced: never deleted")
         wizard.write({"existing_events": "keep"})
         self.assertIn("Then, events to send to Outlook: 1,", wizard.preview)  # the past one
         self.assertIn("matched instead of duplicated: 2.", wizard.preview)
@@ -186,7 +190,7 @@ class TestResetAccount(OutlookCase):
         run = self.env["outlook.sync.run"].search(
             [("account_id", "=", self.account.id), ("trigger", "=", "reset")])
         self.assertEqual((run.deleted_in_outlook, run.deleted_in_odoo, run.state),
-                         (2, 3, "done"))
+                         (2, 2, "done"))
 
     def test_a_recurring_series_is_deleted_in_outlook_with_one_request(self):
         self.env["calendar.event"].with_user(self.alice).create({
