@@ -507,3 +507,21 @@ def _meeting_of(state, meetings, own_uids, links_by_local, matched, rules):
         # This user's own Odoo event, not linked yet, that Outlook already has (a reset).
         candidates.append(ownership.Meeting(own, rules.mailbox, driven=False))
     return ownership.match(copy, candidates)
+
+
+def local_id_of(action: Action) -> int | None:
+    """The Odoo event an action is about, if any."""
+    if isinstance(action, CreateRemote):
+        return action.local_id
+    link = getattr(action, "link", None)
+    if link is not None:
+        return link.local_id
+    return getattr(action, "local_id", None)
+
+
+def remote_id_of(action: Action) -> str | None:
+    """The Outlook event an action is about, if any."""
+    remote_id = getattr(action, "remote_id", None)
+    if remote_id is None and getattr(action, "link", None) is not None:
+        return action.link.remote_id
+    return remote_id
