@@ -2,6 +2,7 @@ from . import (
     calendar_attendee,
     calendar_event,
     outlook_account,
+    outlook_account_held,
     outlook_account_sign_in,
     outlook_account_sync,
     outlook_button,

@@ -3,12 +3,16 @@
 The same model is spread over files by role:
 - outlook_account.py (this file): the fields, pause and resume, the administrators' actions;
 - outlook_account_sign_in.py: the Microsoft sign-in (OAuth state, msal);
-- outlook_account_sync.py: one synchronization run, its lock, the cron, held deletions;
+- outlook_account_sync.py: one synchronization run, its lock, the cron;
+- outlook_account_held.py: the user's choice about deletions the guard held back;
 - outlook_button.py: what the Outlook button in Calendar asks for.
 """
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+
+from .outlook_account_sync import SyncAlreadyRunning
+from .outlook_settings import read_settings
 
 
 class OutlookAccount(models.Model):
@@ -114,3 +118,61 @@ class OutlookAccount(models.Model):
             "first_sync_at": False, "last_error": False, "confirm_deletions": False,
             "reset_next_sync": next_sync, "reset_at": self.env.cr.now(),
         })
+
+    def _sync_now_outcome(self, report):
+        """(title, message, notification type) telling what "Sync now" did."""
+        name = self.user_id.name
+        if report is not None:
+            counts = report.counts
+            message = _("Changes from Outlook: %(into_odoo)s. Changes sent to Outlook: "
+                        "%(into_outlook)s.",
+                        into_odoo=sum(counts.get(k, 0) for k in (
+                            "created_in_odoo", "updated_in_odoo", "deleted_in_odoo")),
+                        into_outlook=sum(counts.get(k, 0) for k in (
+                            "created_in_outlook", "updated_in_outlook", "deleted_in_outlook")))
+            if report.held:
+                return (_("Deletions waiting for confirmation"), _(
+                    "%(summary)s The synchronization held back %(count)s deletions: confirm "
+                    "or restore them from the Outlook button.", summary=message,
+                    count=report.held.deletions), "warning")
+            if report.errors:
+                return (_("Synchronized with errors"), _(
+                    "%(summary)s %(count)s events could not be synchronized: open the Sync "
+                    "History to see why and what to do.",
+                    summary=message, count=len(report.errors)), "warning")
+            return _("Synchronized"), message, "success"
+        settings = read_settings(self.env)
+        if not settings.configured:
+            message = _("Outlook synchronization is not configured: enter the Client ID and "
+                        "Client Secret in Calendar settings.")
+        elif settings.paused:
+            message = _("Synchronization is paused for everyone: untick Pause All "
+                        "Synchronization in Calendar settings to resume it.")
+        elif self.state == "disconnected":
+            message = _("%(user)s has not connected an Outlook calendar: they connect it with "
+                        "the Outlook button in Calendar.", user=name)
+        elif self.state == "paused":
+            message = _("%(user)s paused their synchronization: they resume it with the "
+                        "Outlook button in Calendar.", user=name)
+        else:
+            return _("Synchronization failed"), self.last_error or "", "danger"
+        return _("Nothing was synchronized"), message, "warning"
+
+    def action_sync_now(self):
+        """Synchronize now: the user for their own account, administrators for anyone's."""
+        self.ensure_one()
+        self.check_access("read")
+        try:
+            report = self._sync(trigger="button",
+                                commit=not self.env.context.get("outlook_no_commit"))
+        except SyncAlreadyRunning as busy:
+            title, message, kind = _("Already running"), self.env._(busy.user_message), "info"
+        else:
+            title, message, kind = self._sync_now_outcome(report)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind,
+                       "sticky": kind != "success",
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }

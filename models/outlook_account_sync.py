@@ -11,7 +11,7 @@ import logging
 from contextlib import contextmanager
 from datetime import UTC
 
-from odoo import _, api, fields, models, sql_db
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from ..engine import scope
@@ -19,7 +19,6 @@ from ..engine.errors import SyncError
 from ..engine.graph_client import GraphClient
 from ..engine.i18n import Text, _lt
 from ..engine.sync_run import SyncRun, SyncSettings
-from .calendar_event import sync_context
 from .outlook_settings import read_settings
 from .sync_store import OdooStore
 
@@ -223,106 +222,3 @@ class OutlookAccountSync(models.Model):
     def _trigger_sync(self):
         """Ask the cron to synchronize soon (e.g. after the user confirmed something)."""
         self.env.ref("outlook_calendar_sync.ir_cron_outlook_sync").sudo()._trigger()
-
-    # -- deletions the guard holds ---------------------------------------------------------
-
-    def action_confirm_deletions(self):
-        """Delete on the other side too: the next synchronization carries them out."""
-        self.check_access("read")  # the user's own account, or an administrator
-        for account in self.sudo().filtered("held_deletion_ids"):
-            account.confirm_deletions = True
-            account._trigger_sync()
-        return True
-
-    def action_restore_deletions(self):
-        """Bring the events back on the side where they were deleted."""
-        self.check_access("read")
-        for account in self.sudo().filtered("held_deletion_ids"):
-            held = account.held_deletion_ids
-            account._restore_in_outlook(held.filtered(lambda h: h.side == "odoo"))
-            account._restore_in_odoo(held.filtered(lambda h: h.side == "outlook"))
-            held.unlink()
-            account.confirm_deletions = False
-            account._trigger_sync()
-        return True
-
-    def _restore_in_outlook(self, held):
-        """Deleted in Outlook: the Odoo events go to Outlook again, as new events."""
-        if not held:
-            return
-        links = self.env["outlook.event.link"].sudo().search(
-            [("account_id", "=", self.id), ("graph_id", "in", held.mapped("graph_id"))])
-        links.unlink()
-        outbox = self.env["outlook.outbox"].sudo()
-        outbox.search([("account_id", "=", self.id), ("event_id", "in", held.mapped("local_id")),
-                       ("kind", "=", "event")]).write({"transaction_id": False})
-        outbox._enqueue([(self.id, local_id) for local_id in held.mapped("local_id")])
-
-    def _restore_in_odoo(self, held):
-        """Deleted in Odoo: the events come back in Odoo, as they still are in Outlook."""
-        if not held:
-            return
-        events = self.env["calendar.event"].sudo().with_context(
-            sync_context(self.env, self), active_test=False).browse(held.mapped("local_id"))
-        events.exists().write({"active": True})
-        self.env["outlook.outbox"].sudo().search(
-            [("account_id", "=", self.id), ("event_id", "in", held.mapped("local_id")),
-             ("kind", "=", "event")]).unlink()
-
-    def _sync_now_outcome(self, report):
-        """(title, message, notification type) telling what "Sync now" did."""
-        name = self.user_id.name
-        if report is not None:
-            counts = report.counts
-            message = _("Changes from Outlook: %(into_odoo)s. Changes sent to Outlook: "
-                        "%(into_outlook)s.",
-                        into_odoo=sum(counts.get(k, 0) for k in (
-                            "created_in_odoo", "updated_in_odoo", "deleted_in_odoo")),
-                        into_outlook=sum(counts.get(k, 0) for k in (
-                            "created_in_outlook", "updated_in_outlook", "deleted_in_outlook")))
-            if report.held:
-                return (_("Deletions waiting for confirmation"), _(
-                    "%(summary)s The synchronization held back %(count)s deletions: confirm "
-                    "or restore them from the Outlook button.", summary=message,
-                    count=report.held.deletions), "warning")
-            if report.errors:
-                return (_("Synchronized with errors"), _(
-                    "%(summary)s %(count)s events could not be synchronized: open the Sync "
-                    "History to see why and what to do.",
-                    summary=message, count=len(report.errors)), "warning")
-            return _("Synchronized"), message, "success"
-        settings = read_settings(self.env)
-        if not settings.configured:
-            message = _("Outlook synchronization is not configured: enter the Client ID and "
-                        "Client Secret in Calendar settings.")
-        elif settings.paused:
-            message = _("Synchronization is paused for everyone: untick Pause All "
-                        "Synchronization in Calendar settings to resume it.")
-        elif self.state == "disconnected":
-            message = _("%(user)s has not connected an Outlook calendar: they connect it with "
-                        "the Outlook button in Calendar.", user=name)
-        elif self.state == "paused":
-            message = _("%(user)s paused their synchronization: they resume it with the "
-                        "Outlook button in Calendar.", user=name)
-        else:
-            return _("Synchronization failed"), self.last_error or "", "danger"
-        return _("Nothing was synchronized"), message, "warning"
-
-    def action_sync_now(self):
-        """Synchronize now: the user for their own account, administrators for anyone's."""
-        self.ensure_one()
-        self.check_access("read")
-        try:
-            report = self._sync(trigger="button",
-                                commit=not self.env.context.get("outlook_no_commit"))
-        except SyncAlreadyRunning as busy:
-            title, message, kind = _("Already running"), self.env._(busy.user_message), "info"
-        else:
-            title, message, kind = self._sync_now_outcome(report)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": title, "message": message, "type": kind,
-                       "sticky": kind != "success",
-                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
-        }
