@@ -7,6 +7,7 @@ from ..engine import ownership, scope
 from ..engine.event_values import Attendee, EventValues, sorted_attendees
 from ..engine.html_body import sanitize_html
 from ..engine.recurrence import odoo_recurrence_values, recurrence_from_odoo
+from .outlook_settings import read_settings
 
 # Changing any of these in Odoo means Outlook must hear about it.
 SYNCED_FIELDS = frozenset({
@@ -120,13 +121,11 @@ class CalendarEvent(models.Model):
         self.ensure_one()
         if not self.user_id or self.env.context.get("outlook_sync_account"):
             return False
-        direction = self.env["ir.config_parameter"].sudo().get_param(
-            "outlook_calendar_sync.sync_direction") or "both"
         account = self.env["outlook.account"].sudo().search(
             [("user_id", "=", self.user_id.id), ("state", "!=", "disconnected")], limit=1)
         return scope.outlook_mails_invitations(
-            direction if direction in scope.Direction._value2member_map_ else "both",
-            bool(account), account.first_sync_at or None, self.stop)
+            read_settings(self.env).direction, bool(account), account.first_sync_at or None,
+            self.stop)
 
     # -- Odoo event -> neutral values ---------------------------------------------------------
 
