@@ -17,10 +17,9 @@ class OutlookSyncRun(models.Model):
     @api.depends("started_at")
     def _compute_display_name(self):
         for run in self:
-            run.display_name = self.env._(
-                "Synchronization of %(date)s",
-                date=format_datetime(self.env, run.started_at, dt_format=False)) if run.started_at else \
-                self.env._("Synchronization")
+            when = run.started_at and format_datetime(self.env, run.started_at, dt_format=False)
+            run.display_name = self.env._("Synchronization of %(date)s", date=when) if when \
+                else self.env._("Synchronization")
 
     @api.depends("created_in_odoo", "updated_in_odoo", "deleted_in_odoo",
                  "created_in_outlook", "updated_in_outlook", "deleted_in_outlook")

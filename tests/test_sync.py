@@ -6,7 +6,7 @@ from odoo.addons.mail.tests.common import MockEmail
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import OutlookCase, graph_event
+from .common import CLIENT_SECRET, OutlookCase, graph_event
 
 
 @tagged("post_install", "-at_install")
@@ -300,7 +300,7 @@ class TestCron(OutlookCase):
         self.env["ir.config_parameter"].set_param("web.base.url", "https://odoo.example.com")
         settings = self.env["res.config.settings"].create({
             "outlook_enabled": True, "outlook_client_id": "0d1c2b3a-4f5e-4a6b-8c7d-9e0f1a2b3c4d",
-            "outlook_client_secret": "a-secret-value", "outlook_sync_interval": 7,
+            "outlook_client_secret": CLIENT_SECRET, "outlook_sync_interval": 7,
         })
         settings.execute()
         cron = self.env.ref("outlook_calendar_sync.ir_cron_outlook_sync")
@@ -419,7 +419,7 @@ class TestSettingsChecks(OutlookCase):
         return self.env["res.config.settings"].create({
             "outlook_enabled": True,
             "outlook_client_id": "0d1c2b3a-4f5e-4a6b-8c7d-9e0f1a2b3c4d",
-            "outlook_client_secret": "a-secret-value",
+            "outlook_client_secret": CLIENT_SECRET,
             **values,
         })
 
