@@ -172,6 +172,13 @@ class SyncStateExpired(SyncError):
     )
 
 
+class SyncAlreadyRunning(SyncError):
+    """Another run holds this account (one run per account at a time)."""
+
+    hint = _lt("A synchronization of this Outlook calendar is already running. Its result "
+               "will show here when it ends.")
+
+
 # OAuth error codes of the Microsoft identity platform (RFC 6749 section 5.2 and friends).
 _OAUTH_ERRORS = {
     "invalid_client": InvalidClient,

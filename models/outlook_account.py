@@ -11,7 +11,7 @@ The same model is spread over files by role:
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .outlook_account_sync import SyncAlreadyRunning
+from ..engine.errors import SyncAlreadyRunning
 from .outlook_settings import read_settings
 
 

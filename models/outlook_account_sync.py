@@ -15,7 +15,7 @@ from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from ..engine import scope
-from ..engine.errors import SyncError
+from ..engine.errors import SyncAlreadyRunning, SyncError
 from ..engine.graph_client import GraphClient
 from ..engine.i18n import Text, _lt
 from ..engine.sync_run import SyncRun, SyncSettings
@@ -27,11 +27,6 @@ _logger = logging.getLogger(__name__)
 # Advisory locks of this addon: (namespace, account id). The namespace keeps them apart from
 # any other module's locks.
 LOCK_NAMESPACE = 0x0C5_5E7C
-
-
-class SyncAlreadyRunning(SyncError):
-    hint = _lt("A synchronization of this Outlook calendar is already running. Its result "
-               "will show here when it ends.")
 
 
 class OutlookAccountSync(models.Model):

@@ -23,10 +23,10 @@ from ..engine.errors import (
     ConsentRevoked,
     InvalidClient,
     SignInFailed,
+    SyncAlreadyRunning,
     SyncError,
 )
 from ..engine.sync_state import LocalState
-from .outlook_account_sync import SyncAlreadyRunning
 from .outlook_settings import read_settings
 
 FIRST_SYNC_CHOICES = [

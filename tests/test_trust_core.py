@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from ..models.outlook_account_sync import LOCK_NAMESPACE, SyncAlreadyRunning
+from ..engine.errors import SyncAlreadyRunning
+from ..models.outlook_account_sync import LOCK_NAMESPACE
 from ..models.sync_store import OdooStore
 from .common import (
     EmulatorRequestsMixin,
@@ -245,3 +247,19 @@ class TestDeathPartWay(RealCommitCase):
         finally:
             OdooStore.checkpoint = original
         return len(seen)
+
+
+class TestResetWaitsForTheRun(RealCommitCase):
+    def test_a_reset_during_a_run_is_refused_and_deletes_nothing(self):
+        (account_id,) = self.connected_users(1)
+        with sql_db.db_connect(self.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, account_id])
+            with self.transaction() as env:
+                account = env["outlook.account"].browse(account_id)
+                wizard = env["outlook.account.reset"].with_context(
+                    default_account_id=account_id).create(
+                    {"existing_events": "both", "next_sync": "new"})
+                with self.assertRaisesRegex(UserError, "already running"):
+                    wizard.action_confirm()
+                self.assertEqual(account.state, "connected")
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, account_id])

@@ -10,7 +10,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.errors import SyncError
+from ..engine.errors import SyncAlreadyRunning, SyncError
 from ..engine.graph_client import GraphClient
 from ..engine.inbound import ItemError
 from ..engine.reset import ExistingEvents, NextSync, OwnedEvent, delete_in_outlook, plan_reset
@@ -145,6 +145,14 @@ class OutlookAccountReset(models.TransientModel):
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(_("Only administrators can reset an Outlook account."))
         account = self.account_id.sudo()
+        try:
+            with account._run_lock():  # never while a synchronization of it runs
+                return self._reset(account)
+        except SyncAlreadyRunning as busy:
+            raise UserError(self.env._(busy.user_message) + " " + _(
+                "Reset the account again once it has ended.")) from None
+
+    def _reset(self, account):
         events, names = self._owned_events()
         plan = self._plan(events)
         # Odoo first: when Outlook cannot be reached at all, the error undoes these too.
