@@ -34,3 +34,20 @@ class OutlookEventLink(models.Model):
         ("graph_id_unique", "unique(account_id, graph_id)",
          "An Outlook event is linked only once per account."),
     ]
+
+    def _set_roles_of_older_links(self):
+        """Links made before roles existed (an upgrade): a mailbox whose user does not
+        organize the Odoo event holds an invitation, which from now on only answers; the
+        organizer's link names the meeting's owner."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE outlook_event_link l SET role = 'attendee'
+                 FROM outlook_account a, calendar_event e
+                WHERE a.id = l.account_id AND e.id = l.event_id AND l.role = 'organizer'
+                  AND e.user_id IS DISTINCT FROM a.user_id""")
+        self.env.cr.execute(
+            """UPDATE calendar_event e SET outlook_organizer_email = lower(a.mailbox)
+                 FROM outlook_event_link l JOIN outlook_account a ON a.id = l.account_id
+                WHERE l.event_id = e.id AND l.role = 'organizer' AND a.mailbox IS NOT NULL
+                  AND e.outlook_organizer_email IS NULL""")
+        self.env.invalidate_all()

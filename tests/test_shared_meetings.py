@@ -229,3 +229,20 @@ class TestResetOnlyWhatTheUserOrganizes(SharedMeetingCase):
         outlook = sorted(e["subject"] for e in self.emulator.events(self.alice.email))
         self.assertEqual(outlook, ["Bob's", "Outside"])
         self.assertEqual([e["subject"] for e in self.emulator.events(self.bob.email)], ["Bob's"])
+
+
+class TestUpgrade(SharedMeetingCase):
+    def test_links_made_before_roles_learn_who_organizes(self):
+        alice, bob = self.connect(self.alice), self.connect(self.bob)
+        self.emulator.create_event(self.bob.email, graph_event(
+            "Old meeting", self.in_days(2), attendees=[self.alice.email]))
+        self.sync(bob)
+        self.sync(alice)
+        event = self.meeting("Old meeting")
+        links = self.env["outlook.event.link"].search([("event_id", "=", event.id)])
+        links.write({"role": "organizer"})  # as an earlier version left them
+        event.outlook_organizer_email = False
+        links._set_roles_of_older_links()
+        roles = {link.account_id: link.role for link in links}
+        self.assertEqual(roles, {bob: "organizer", alice: "attendee"})
+        self.assertEqual(event.outlook_organizer_email, self.bob.email)
