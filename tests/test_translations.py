@@ -5,7 +5,7 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.outlook_account_sync import SyncAlreadyRunning
+from ..engine.errors import SyncAlreadyRunning
 
 ROOT = Path(__file__).resolve().parent.parent
 
