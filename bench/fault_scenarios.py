@@ -212,8 +212,10 @@ def two_cron_workers(ctx):
     ctx.settle()
 
 
-def _cron_wave(ctx, label, rounds=3):
-    """Two Odoo processes start `rounds` runs of the sync cron at the same moment."""
+def _cron_wave(ctx, label):
+    """Two Odoo processes start runs of the sync cron at the same moment (many runs: two
+    runs of one account meet only now and then)."""
+    rounds = ctx.args.cron_rounds
     go = ctx.odoo.run_dir / f"{ctx.odoo.db_name}-{label}.go"
     ready = [ctx.odoo.run_dir / f"{ctx.odoo.db_name}-{label}-{k}.ready" for k in (1, 2)]
     workers = [ctx.odoo.start(f"{label}-cron{k}", [["cron", {

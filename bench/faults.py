@@ -2,7 +2,7 @@
 
     python3 scripts/dev.py faults [--only import,push,kill,cron,revoke]
                                   [--import-events 500] [--push-events 200] [--users 10]
-                                  [--max-runs 10] [--keep-databases]
+                                  [--cron-rounds 10] [--max-runs 10] [--keep-databases]
 
 Each scenario (fault_scenarios.py) gets a fresh database with the addon and an emptied
 Graph emulator running as its own process; syncs run in Odoo processes of their own, with
@@ -42,6 +42,8 @@ def parse_args(argv):
     parser.add_argument("--push-events", type=int, default=200,
                         help="Odoo events pushed in scenarios push, kill and revoke")
     parser.add_argument("--users", type=int, default=10, help="users in scenario cron")
+    parser.add_argument("--cron-rounds", type=int, default=10,
+                        help="runs of the sync cron each process makes, twice, in scenario cron")
     parser.add_argument("--max-runs", type=int, default=10,
                         help="passes of sync runs allowed to become quiet")
     parser.add_argument("--keep-databases", action="store_true",
