@@ -270,6 +270,9 @@ def take_pictures(browser, base, emulator):
     browser.go(f"{base}/odoo/calendar")
     browser.click(".o_outlook_sync[data-state='connected'] .o_outlook_sync_button")
     browser.wait(".o_outlook_sync[data-state='error']", 60)
+    browser.js("document.querySelectorAll('.o_notification_close').forEach(b => b.click())")
+    browser.click(".o_calendar_header .o_outlook_sync_toggle")
+    browser.wait(".o_outlook_sync_menu .o_outlook_sync_error")
     browser.settle()
     browser.shot("error_reconnect")
 
