@@ -100,10 +100,10 @@ class Context:
         self.settle_passes.append(len(result["passes"]))
         if not result["quiet"]:
             self.unsettled += 1
-            last = [o for o in result["passes"][-1] if not o["quiet"]] if result["passes"] \
-                else []
+            last_pass = result["passes"][-1] if result["passes"] else []
+            busy = [outcome for outcome in last_pass if not outcome["quiet"]]
             self.notes.append(f"{label}: not quiet after {self.args.max_runs} passes; "
-                              f"last pass: {last[:2]}")
+                              f"last pass: {busy[:2]}")
         return result
 
     # -- the end ----------------------------------------------------------------------------
@@ -186,8 +186,9 @@ def revoke_during_push(ctx):
     before = _creations(ctx)
     (revoked,) = ctx.odoo.run("revoked", [["sync", {"max_runs": 1}]])
     outcome = revoked["passes"][0][0]
-    ctx.notes.append(f"the run met the revoke after {_creations(ctx) - before} creations; "
-                     f"account {outcome.get('state')!r}, the user is told: "
+    ctx.notes.append(f"the run met the revoke ({_creations(ctx) - before} creation requests "
+                     f"reached Outlook, those after the revoke answered 401); account "
+                     f"{outcome.get('state')!r}, the user is told: "
                      f"{str(outcome.get('failed'))[:110]!r}")
     ctx.connect([email])
     ctx.settle()
