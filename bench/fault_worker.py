@@ -139,8 +139,8 @@ def account_ids(registry):
 
 def sync_account(registry, account_id):
     """One run, as the cron makes it; what it did and whether it was quiet."""
-    already_running = importlib.import_module(
-        f"{ADDON}.models.outlook_account_sync").SyncAlreadyRunning
+    # The addon is importable once the registry is loaded (Odoo's addons path).
+    already_running = importlib.import_module(f"{ADDON}.engine.errors").SyncAlreadyRunning
     with registry.cursor() as cr:
         env = environment(cr)
         account = env["outlook.account"].browse(account_id)
