@@ -262,3 +262,13 @@ def from_response(response):
     except ValueError:
         body = None
     return from_graph_error(response.status_code, body, response.headers)
+
+
+def fix_for(error) -> str:
+    """What fixes a failed run, for the Outlook button's main action: "reconnect" (sign in
+    again), "settings" (an administrator checks them) or "retry" (it was temporary)."""
+    if isinstance(error, ConsentRevoked | ConsentRefused | SignInFailed):
+        return "reconnect"
+    if isinstance(error, InvalidClient | ConfigurationError):
+        return "settings"
+    return "retry"

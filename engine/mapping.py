@@ -6,6 +6,8 @@ write the payloads for creating and updating one. The vocabulary decisions (what
 into what) are listed in ``event_values``.
 """
 
+import html
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytz
@@ -24,7 +26,7 @@ from .timezones import graph_time_zone, to_iana, tzinfo
 
 __all__ = [
     "MappingError", "from_graph", "graph_instant", "graph_patch", "respond_action",
-    "response_to_graph", "response_to_odoo", "same_email", "to_graph",
+    "response_to_graph", "response_to_odoo", "same_email", "to_graph", "without_invitations",
 ]
 
 _RESPONSES_TO_ODOO = {
@@ -265,6 +267,18 @@ def to_graph(values, *, include_attendees=True):
     if values.recurrence is not None:
         payload["recurrence"] = recurrences.to_graph(values.recurrence, values.timezone)
     return payload
+
+
+def without_invitations(values, label):
+    """The event as sent to Outlook when its attendees must not be invited: no attendee list
+    (Outlook mails whoever is on it); the list is written at the end of the body instead,
+    under ``label``, so that the organizer still sees who comes."""
+    if not values.attendees:
+        return values
+    people = ", ".join(html.escape(f"{a.name} <{a.email}>" if a.name else a.email)
+                       for a in values.attendees)
+    body = f"{values.body_html}<p>{html.escape(label)}: {people}</p>"
+    return replace(values, attendees=(), body_html=body)
 
 
 def _check_writable(values):

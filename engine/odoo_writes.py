@@ -7,6 +7,7 @@ change that failed is read again at the next run. Part of ``engine.sync_run.Sync
 """
 
 import logging
+from dataclasses import replace
 
 from . import recurrence as recurrences
 from .errors import ConsentRevoked, SyncError
@@ -77,13 +78,14 @@ class OdooWrites:
     def _apply_one(self, action, inbound):
         store = self.store
         if isinstance(action, UpdateLocal):
-            values = inbound.values[action.remote_id]
+            values = self._keep_withheld(action.link, inbound.values[action.remote_id])
             if not store.exists(action.link.local_id):
                 store.drop_link(action.link)  # an occurrence Odoo rebuilt: paired anew
                 return
             store.update_local(action.link.local_id, values, action.link.role)
             store.save_link(self._link(action.link.local_id, inbound.states[action.remote_id],
-                                       values, action.link.series_master_id, action.link.role))
+                                       values, action.link.series_master_id, action.link.role,
+                                       action.link.withheld))
             self._note_rule_loss(action.link.local_id, values)
             self.report.count("updated_in_odoo")
         elif isinstance(action, RestoreLocal):
@@ -115,14 +117,24 @@ class OdooWrites:
             store.save_link(Link(link.local_id, link.remote_id, link.ical_uid,
                                  action.change_key, action.synced_hash,
                                  values_hash(seen) if seen else link.remote_hash,
-                                 link.series_master_id, link.role))
+                                 link.series_master_id, link.role, link.withheld))
         elif isinstance(action, Unlink):
             store.drop_link(action.link)
         elif isinstance(action, RecordConflict):
             self.report.conflicts.append(action)
 
+    def _keep_withheld(self, link, values):
+        """An event sent without its attendees keeps Odoo's attendees and body: Outlook's
+        copy has none, and the list written into its body is ours."""
+        if not link.withheld or not self.store.exists(link.local_id):
+            return values
+        odoo = self.store.local_values(link.local_id)
+        return replace(values, attendees=odoo.attendees, body_html=odoo.body_html)
+
     def _restore_local(self, link, inbound):
         values = inbound.values.get(link.remote_id)
+        if values is not None:
+            values = self._keep_withheld(link, values)
         if link.remote_id in inbound.missing:
             self.store.drop_link(link)  # gone on both sides
             return
@@ -136,7 +148,7 @@ class OdooWrites:
             self.store.drop_link(link)
             (local_id,) = self.store.create_local([(state, values, link.role)])
         self.store.save_link(self._link(local_id, state, values, link.series_master_id,
-                                        link.role))
+                                        link.role, link.withheld))
         self.report.count("created_in_odoo")
 
     def _create_locals(self, actions, inbound):
@@ -163,12 +175,12 @@ class OdooWrites:
                                          problem=problem) for problem in problems]
 
     def _link(self, local_id, state: RemoteState, values=None, series_master_id=None,
-              role=ORGANIZER):
+              role=ORGANIZER, withheld=False):
         """The link once both sides agree: Odoo's hash as Odoo reads the event now, and
         Outlook's as Outlook sent it (when its values came along)."""
         return Link(local_id, state.remote_id, state.ical_uid, state.change_key,
                     self.store.local_hash(local_id), values_hash(values) if values else None,
-                    series_master_id or state.series_master_id, role)
+                    series_master_id or state.series_master_id, role, withheld)
 
     def _fail(self, action, error, inbound):
         """Record one event that could not be synchronized; its queued change stays."""

@@ -76,10 +76,11 @@ class OutlookWrites:
             local_id = local_id_of(action)
             try:
                 values = self.store.local_values(local_id)
+                sent = self._as_sent(action, values)
                 if isinstance(action, CreateRemote):
-                    payload = mapping.to_graph(values)
+                    payload = mapping.to_graph(sent)
                 else:
-                    payload = mapping.graph_patch(before.get(action.link.remote_id), values)
+                    payload = mapping.graph_patch(before.get(action.link.remote_id), sent)
             except MappingError as error:
                 self._refuse(local_id, "", error)
                 continue
@@ -89,8 +90,21 @@ class OutlookWrites:
                 link = action.link
                 self.store.save_link(Link(link.local_id, link.remote_id, link.ical_uid,
                                           link.change_key, values_hash(values),
-                                          link.remote_hash, link.series_master_id))
+                                          link.remote_hash, link.series_master_id,
+                                          link.role, link.withheld))
         return ready
+
+    def _withheld(self, action):
+        if isinstance(action, CreateRemote):
+            return action.local_id in self._withhold
+        return action.link.withheld
+
+    def _as_sent(self, action, values):
+        """What Outlook gets: an event whose attendees must not be invited goes without
+        them (their list in its body), now and at every later update."""
+        if self._withheld(action):
+            return mapping.without_invitations(values, self.settings.withheld_label)
+        return values
 
     def _current_remote_values(self, remote_ids):
         current = {}
@@ -135,7 +149,8 @@ class OutlookWrites:
         link = Link(local_id, body.get("id") or old.remote_id,
                     body.get("iCalUId") or (old and old.ical_uid),
                     body.get("changeKey"), values_hash(values), self._hash_of(body),
-                    old.series_master_id if old else None)
+                    old.series_master_id if old else None,
+                    withheld=self._withheld(action))
         store.save_link(link)
         self.report.count("created_in_outlook" if old is None else "updated_in_outlook")
         if values.recurrence is not None:

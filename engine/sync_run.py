@@ -52,6 +52,8 @@ class SyncSettings:
     scope: Scope
     policy: ConflictPolicy
     confirmed_deletions: bool = False  # the user confirmed the deletions the guard held
+    # Heads the attendee list written into the body of events sent without invitations.
+    withheld_label: str = "Attendees"
 
     @property
     def direction(self):
@@ -93,6 +95,7 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
         self._created_series = set()  # Outlook series masters created in Odoo by this run
         self._pushed_series = []  # links of series created or changed in Outlook
         self._retry = set()  # Outlook ids whose change failed in Odoo: read again next run
+        self._withhold = set()  # local ids to create in Outlook without inviting anyone
 
     # -- the run --------------------------------------------------------------------------
 
@@ -175,6 +178,7 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
         linked_remote = {link.remote_id for link in links}
         local = self.store.pending()
         pushable = [s for s in local if scope.may_push(s, s.local_id in linked_local, self.scope)]
+        self._withhold = {s.local_id for s in pushable if s.withhold_invitations}
         remote = self._remote_states(inbound, links)
         meetings = self.store.meetings(
             {s.ical_uid for s in remote if s.ical_uid and s.remote_id not in linked_remote})

@@ -35,6 +35,7 @@ class Link:
     # Set on the links of a series' occurrences: the Outlook id of their series master.
     series_master_id: str | None = None
     role: str = "organizer"  # what this mailbox's copy may do: see engine.ownership
+    withheld: bool = False  # sent without its attendees (the user chose not to invite them)
 
     @property
     def unit(self) -> str:
@@ -58,6 +59,8 @@ class LocalState:
     # Set once a creation in Outlook was sent: Outlook's copy carries it too, which is how
     # a copy whose answer was lost (a crash, a dropped connection) is recognised.
     transaction_id: str | None = None
+    # The user chose to send it without inviting its attendees (first synchronization).
+    withhold_invitations: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from ..engine import scope
-from ..engine.errors import SyncAlreadyRunning, SyncError
+from ..engine.errors import SyncAlreadyRunning, SyncError, fix_for
 from ..engine.graph_client import GraphClient
 from ..engine.i18n import Text, _lt
 from ..engine.sync_run import SyncRun, SyncSettings
@@ -42,8 +42,7 @@ class OutlookAccountSync(models.Model):
         self.ensure_one()
         account = self.sudo()
         settings = read_settings(self.env)
-        if not settings.configured or settings.paused or account.state in (
-                "disconnected", "paused"):
+        if not account._may_run(settings):
             return None
         with account._run_lock():
             if commit:
@@ -56,7 +55,28 @@ class OutlookAccountSync(models.Model):
                 {"account_id": account.id, "trigger": trigger})
             if commit:
                 self.env.cr.commit()  # visible as running, and as interrupted after a crash
-            return account._sync_locked(settings, history, commit)
+            report = account._sync_locked(settings, history, commit)
+        account._tell_browser(report)  # the Outlook button and the calendar refresh
+        if commit:
+            self.env.cr.commit()
+        return report
+
+    def _may_run(self, settings):
+        """Whether this account synchronizes now: the addon configured and not paused, the
+        account connected, its user still allowed to synchronize (else the account is
+        paused on the spot) and a sign-in to use (else the user is asked to reconnect)."""
+        if not settings.configured or settings.paused or self.state in (
+                "disconnected", "paused"):
+            return False
+        if not self._user_may_sync():
+            self._outlook_stop()
+            return False
+        if not self._stored("token_cache"):
+            self._outlook_offer_reconnect(self.env._(
+                "Reconnect your Outlook calendar with the Outlook button in Calendar: Odoo no "
+                "longer holds a connection to it."))
+            return False
+        return True
 
     def _sync_locked(self, settings, history, commit):
         sign_in = None
@@ -98,7 +118,9 @@ class OutlookAccountSync(models.Model):
                                   "administrator to check the server log."))
         history._finish(error=error)
         message = self.env._(error.user_message) if isinstance(error, SyncError) else str(error)
-        self.write({"last_error": message, "state": "error"})
+        self.write({"last_error": message, "state": "error",
+                    "error_action": "settings" if isinstance(error, UserError)
+                    else fix_for(error)})
         self._keep_tokens(sign_in)
         if commit:
             self.env.cr.commit()
@@ -115,6 +137,7 @@ class OutlookAccountSync(models.Model):
             run = SyncRun(client, OdooStore(self, commit=commit), SyncSettings(
                 self._scope(settings), settings.policy,
                 confirmed_deletions=self.confirm_deletions,
+                withheld_label=self._in_user_language(_lt("Attendees, not invited")),
             ), owner_email=self.mailbox or "", progress=self._progress)
             delta_link = self._usable_delta_link(endpoints)
             report = run.run(delta_link)
@@ -126,6 +149,9 @@ class OutlookAccountSync(models.Model):
             return report
         finally:
             client.close()
+
+    def _in_user_language(self, text):
+        return self.env(context=dict(self.env.context, lang=self.user_id.lang))._(text)
 
     def _usable_delta_link(self, endpoints):
         """The stored delta link, unless it points to another Graph address than the one
@@ -155,8 +181,14 @@ class OutlookAccountSync(models.Model):
                            self.first_sync_at.replace(tzinfo=UTC), changed_since)
 
     def _queue_own_events(self, window_start, window_end):
+        """The user chose, before connecting, what happens to their existing events: sent
+        (Outlook invites their attendees), sent without inviting anyone, or kept in Odoo
+        only (a later change of one sends it then, as for any event)."""
+        if self.first_sync_choice == "keep":
+            return
         self.env["outlook.outbox"]._enqueue(
-            [(self.id, event_id) for event_id in self._own_event_ids(window_start, window_end)])
+            [(self.id, event_id) for event_id in self._own_event_ids(window_start, window_end)],
+            withhold=self.first_sync_choice == "no_invite")
 
     def _own_event_ids(self, window_start, window_end):
         """The user's Odoo events of the synchronized period: what a first sync considers."""

@@ -18,11 +18,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..engine import scope
 from ..engine.errors import (
-    ConfigurationError,
-    ConsentRefused,
-    ConsentRevoked,
-    InvalidClient,
-    SignInFailed,
     SyncAlreadyRunning,
     SyncError,
 )
@@ -35,15 +30,6 @@ FIRST_SYNC_CHOICES = [
     ("keep", "Don't send them"),
 ]
 PREVIEW_LIMIT = 200  # events listed in the first-sync dialog (the counts cover them all)
-
-
-def fixing_action(error):
-    """What fixes a failed run: signing in again, the settings, or simply trying again."""
-    if isinstance(error, ConsentRevoked | ConsentRefused | SignInFailed):
-        return "reconnect"
-    if isinstance(error, InvalidClient | ConfigurationError | UserError):
-        return "settings"
-    return "retry"
 
 
 class OutlookButton(models.Model):
@@ -268,15 +254,6 @@ class OutlookButton(models.Model):
         self._own_account().action_restore_deletions()
         return self.button_sync()
 
-    # -- the first synchronization's choice -------------------------------------------------
-
-    def _queue_own_events(self, window_start, window_end):
-        """"Keep them in Odoo only": the first synchronization sends none of the user's
-        existing events (a later change of one of them sends it then, as for any event)."""
-        if self.first_sync_choice == "keep":
-            return
-        super()._queue_own_events(window_start, window_end)
-
     # -- after each run ---------------------------------------------------------------------
 
     def _report_summary(self, report):
@@ -284,23 +261,9 @@ class OutlookButton(models.Model):
                 "conflicts": len(report.conflicts), "waiting": report.waiting,
                 "held": report.held.deletions if report.held else 0}
 
-    def _sync(self, trigger="manual", commit=True):
-        """Run as before, then tell the user's browser the run ended (and how)."""
-        self.ensure_one()
-        account = self.sudo()
-        settings = read_settings(self.env)
-        runs = settings.configured and not settings.paused and account.state not in (
-            "disconnected", "paused")
-        report = super()._sync(trigger=trigger, commit=commit)
-        if runs:
-            account._notify_sync_done(report)
-            if commit:
-                self.env.cr.commit()
-        return report
-
-    def _notify_sync_done(self, report):
-        """Bus message to the user: the button refreshes, and a first synchronization the
-        user started from the button ends with a summary."""
+    def _tell_browser(self, report):
+        """Bus message to the user at the end of each run: the button refreshes, and a first
+        synchronization the user started from the button ends with a summary."""
         notify = self.first_sync_requested
         if notify:
             self.first_sync_requested = False
@@ -312,9 +275,3 @@ class OutlookButton(models.Model):
             "error_action": (self.error_action or "retry") if self.state == "error" else "",
             "report": self._report_summary(report) if report else False,
         })
-
-    def _end_failed(self, history, error, sign_in, commit, unexpected=False):
-        super()._end_failed(history, error, sign_in, commit, unexpected=unexpected)
-        self.sudo().error_action = "retry" if unexpected else fixing_action(error)
-        if commit:
-            self.env.cr.commit()

@@ -23,6 +23,9 @@ class OutlookEventLink(models.Model):
     remote_hash = fields.Char(help="Hash of the same values as Outlook last sent them.")
     series_master_graph_id = fields.Char(index=True,
                                          help="Set on the occurrences of a recurring series.")
+    withheld = fields.Boolean(
+        help="Sent to Outlook without its attendees (the user chose not to invite them): "
+             "Odoo keeps the attendee list, Outlook's copy lists them in its description.")
     role = fields.Selection(
         [("organizer", "Organizer"), ("relay", "Invitation from an outside organizer"),
          ("attendee", "Invitation"), ("copy", "Copy")],

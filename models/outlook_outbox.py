@@ -28,6 +28,9 @@ class OutlookOutbox(models.Model):
     state = fields.Selection([("pending", "Waiting"), ("refused", "Refused by Outlook")],
                              default="pending", required=True)
     error = fields.Text(help="Why Outlook refused the change, and what to do.")
+    withhold_invitations = fields.Boolean(
+        help="Send it without inviting its attendees: the user chose so for the events the "
+             "first synchronization sends.")
     name = fields.Char("Event", compute="_compute_name")
 
     _sql_constraints = [
@@ -42,19 +45,23 @@ class OutlookOutbox(models.Model):
             row.name = names.get(row.event_id) or self.env._("(deleted event)")
 
     @api.model
-    def _enqueue(self, pairs, kind="event"):
+    def _enqueue(self, pairs, kind="event", withhold=False):
         """Queue (account_id, event_id) pairs. A pair already queued gets a new version (and
-        a refused change is tried again): its new change must not be taken for the old one."""
+        a refused change is tried again): its new change must not be taken for the old one.
+        ``withhold``: send them without inviting their attendees."""
         pairs = sorted(set(pairs))
         if not pairs:
             return
         self.env.cr.execute(
-            "INSERT INTO outlook_outbox (account_id, event_id, kind, queued_at, version, state) "
-            "SELECT a, e, %s, now() AT TIME ZONE 'UTC', 1, 'pending' "
+            "INSERT INTO outlook_outbox (account_id, event_id, kind, queued_at, version, state, "
+            "withhold_invitations) "
+            "SELECT a, e, %s, now() AT TIME ZONE 'UTC', 1, 'pending', %s "
             "FROM unnest(%s::int[], %s::int[]) AS t(a, e) "
             "ON CONFLICT (account_id, event_id, kind) DO UPDATE "
-            "SET version = outlook_outbox.version + 1, state = 'pending', error = NULL",
-            [kind, [a for a, _e in pairs], [e for _a, e in pairs]],
+            "SET version = outlook_outbox.version + 1, state = 'pending', error = NULL, "
+            "withhold_invitations = outlook_outbox.withhold_invitations "
+            "OR EXCLUDED.withhold_invitations",
+            [kind, withhold, [a for a, _e in pairs], [e for _a, e in pairs]],
         )
         self.invalidate_model()
 

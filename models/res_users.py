@@ -5,9 +5,8 @@
   with the user). When the user is active and internal again, the account asks them to
   reconnect. The addon creates no Outlook change-notification subscription, so there is none
   to remove.
-- outlook.account: no synchronization ever runs for the account of a user who may not
-  synchronize, whoever starts it (the cron, Sync now, the Outlook button) and whatever the
-  account's state says; such an account is paused on the spot.
+- outlook.account: what pausing such an account and asking its user to reconnect mean; the
+  run itself refuses such accounts (``_may_run`` in outlook_account_sync.py).
 """
 
 import logging
@@ -48,22 +47,6 @@ class ResUsers(models.Model):
 
 class OutlookAccountUsers(models.Model):
     _inherit = "outlook.account"
-
-    def _sync(self, trigger="manual", commit=True):
-        """Never synchronize the account of a user who may not synchronize (archived, portal,
-        public): the account is paused instead and its tokens dropped. An account left
-        without tokens asks its user to reconnect instead of failing at every run."""
-        self.ensure_one()
-        if not self._user_may_sync():
-            self._outlook_stop()
-            return None
-        account = self.sudo()
-        if account.state in ("connected", "error") and not account._stored("token_cache"):
-            account._outlook_offer_reconnect(self.env._(
-                "Reconnect your Outlook calendar with the Outlook button in Calendar: Odoo no "
-                "longer holds a connection to it."))
-            return None
-        return super()._sync(trigger=trigger, commit=commit)
 
     def _outlook_stop(self):
         """Pause these accounts and drop what could reach the mailbox (tokens, the pending

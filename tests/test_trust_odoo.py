@@ -215,3 +215,37 @@ class TestRuleApproximation(OutlookCase):
                       .outlook_note)
         run = self.env["outlook.sync.run"].search([("account_id", "=", alice.id)], limit=1)
         self.assertIn('"Day 31": In months without a day 31', run.notes)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstSyncChoices(OutlookCase):
+    def upcoming_meeting(self):
+        guest = self.env["res.partner"].create({"name": "Ann", "email": "ann@fabrikam.example"})
+        return self.env["calendar.event"].with_user(self.alice).create({
+            "name": "Kick-off", "start": self.in_days(2), "stop": self.in_days(2, 10),
+            "partner_ids": [(6, 0, [self.alice.partner_id.id, guest.id])]})
+
+    def first_sync(self, choice):
+        event = self.upcoming_meeting()
+        account = self.env["outlook.account"]._for_user(self.alice)
+        account.first_sync_choice = choice
+        self.sync(self.connect(self.alice))
+        return event
+
+    def test_sent_without_inviting_anyone(self):
+        event = self.first_sync("no_invite")
+        (copy,) = self.emulator.events(self.alice.email)
+        self.assertEqual(copy["attendees"], [])
+        self.assertIn("ann@fabrikam.example", copy["body"]["content"])
+        self.assertEqual(self.emulator.counters()["mail"]["invitation"], 0)
+        self.assertEqual(len(event.partner_ids), 2, "Odoo keeps its attendees")
+
+    def test_kept_in_odoo_only(self):
+        self.first_sync("keep")
+        self.assertEqual(self.emulator.events(self.alice.email), [])
+
+    def test_sent_and_invited(self):
+        self.first_sync("invite")
+        (copy,) = self.emulator.events(self.alice.email)
+        self.assertEqual([a["emailAddress"]["address"] for a in copy["attendees"]],
+                         ["ann@fabrikam.example"])

@@ -9,7 +9,8 @@ from ...engine.ownership import COPY, ORGANIZER, Meeting
 from ...engine.sync_state import Link
 
 _SELECT = ("SELECT local_id, graph_id, ical_uid, change_key, synced_hash, remote_hash, "
-           "series_master_graph_id, role FROM outlook_event_link WHERE account_id = %s")
+           "series_master_graph_id, role, withheld FROM outlook_event_link "
+           "WHERE account_id = %s")
 _FILTERS = {  # the only ways links are looked up
     None: _SELECT,
     "graph_id": _SELECT + " AND graph_id = ANY(%s)",
@@ -19,7 +20,8 @@ _FILTERS = {  # the only ways links are looked up
 
 
 def _link(row):
-    return Link(row[0], row[1], row[2], row[3], row[4] or "", row[5], row[6], row[7])
+    return Link(row[0], row[1], row[2], row[3], row[4] or "", row[5], row[6], row[7],
+                bool(row[8]))
 
 
 class LinkBinder:
@@ -132,24 +134,26 @@ class LinkBinder:
         self.cr.execute(
             """INSERT INTO outlook_event_link (account_id, event_id, local_id, graph_id, ical_uid,
                    change_key, synced_hash, remote_hash, series_master_graph_id, role,
-                   create_uid, write_uid, create_date, write_date)
+                   withheld, create_uid, write_uid, create_date, write_date)
                SELECT %s, e.id, t.lid, t.gid, t.uid, t.ckey, t.hash, t.rhash, t.master, t.role,
-                      %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                      t.withheld, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                             %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[])
-                      AS t(lid, gid, uid, ckey, hash, rhash, master, role)
+                             %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
+                             %s::bool[])
+                      AS t(lid, gid, uid, ckey, hash, rhash, master, role, withheld)
                  LEFT JOIN calendar_event e ON e.id = t.lid
                ON CONFLICT (account_id, graph_id) DO UPDATE SET
                    event_id = EXCLUDED.event_id, local_id = EXCLUDED.local_id,
                    ical_uid = EXCLUDED.ical_uid, change_key = EXCLUDED.change_key,
                    synced_hash = EXCLUDED.synced_hash, remote_hash = EXCLUDED.remote_hash,
-                   role = EXCLUDED.role,
+                   role = EXCLUDED.role, withheld = EXCLUDED.withheld,
                    series_master_graph_id = COALESCE(EXCLUDED.series_master_graph_id,
                                                      outlook_event_link.series_master_graph_id),
                    write_date = EXCLUDED.write_date""",
             [self.account.id, self.env.uid, self.env.uid, local_ids, remote_ids,
              column("ical_uid"), column("change_key"), column("synced_hash"),
-             column("remote_hash"), column("series_master_id"), column("role")])
+             column("remote_hash"), column("series_master_id"), column("role"),
+             column("withheld")])
         # The shared meeting id lets another user's copy find this event (a copy's own
         # separate event keeps it to itself); the organizer's link names its owner.
         meetings = [link for link in rows

@@ -7,6 +7,7 @@ the event did not change again since it was read: each queued change has a versi
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from ...engine.event_values import values_hash
@@ -22,15 +23,16 @@ class OutboxQueue:
     def pending(self):
         self.env["outlook.outbox"].flush_model()
         self.cr.execute(
-            "SELECT event_id, version, transaction_id FROM outlook_outbox "
+            "SELECT event_id, version, transaction_id, withhold_invitations FROM outlook_outbox "
             "WHERE account_id = %s AND kind = 'event' AND state = 'pending' ORDER BY event_id",
             [self.account.id])
         rows = self.cr.fetchall()
-        self._versions = {event_id: version for event_id, version, _tx in rows}
+        self._versions = {row[0]: row[1] for row in rows}
         events = {e.id: e for e in self.events.browse([row[0] for row in rows]).exists()}
         self._prefetch_ids = tuple(events)
-        return [self._local_state(event_id, events.get(event_id), transaction_id)
-                for event_id, _version, transaction_id in rows]
+        return [replace(self._local_state(event_id, events.get(event_id), transaction_id),
+                        withhold_invitations=bool(withhold))
+                for event_id, _version, transaction_id, withhold in rows]
 
     def _local_state(self, event_id, event, transaction_id):
         if event is None or not event.active:

@@ -50,6 +50,7 @@ class QueuedChange:
     version: int
     transaction_id: str | None = None
     refused: str | None = None  # the message, once Outlook refused it
+    withhold: bool = False  # to be sent without inviting its attendees
 
 
 @dataclass
@@ -114,11 +115,12 @@ class MemoryStore:
 
     # -- what a user does in "Odoo" ----------------------------------------------------------
 
-    def user_creates(self, values, ical_uid=None):
+    def user_creates(self, values, ical_uid=None, withhold=False):
         def change(state):
             local_id = _new_event(state, values, datetime.now(UTC), ical_uid)
             _expand(state, local_id)
             _queue(state, [local_id])
+            state.outbox[local_id].withhold = withhold
             return local_id
         return self._user(change)
 
@@ -319,7 +321,8 @@ class MemoryStore:
                 local_id, values_hash(event.values), event.modified_at,
                 ical_uid=event.ical_uid, ends_at=_end(event.values),
                 occurrence=event.series_of is not None,
-                follows_series=event.follows_series, transaction_id=change.transaction_id))
+                follows_series=event.follows_series, transaction_id=change.transaction_id,
+                withhold_invitations=change.withhold))
         return states
 
     def transaction_ids(self, local_ids):

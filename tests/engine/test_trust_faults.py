@@ -267,3 +267,31 @@ def test_a_client_without_retries_still_converges(outlook):
             break
     outlook.clear_faults()
     assert_in_step(outlook, store, [f"Odoo {n:03}" for n in range(40)])
+
+
+# -- Sent without inviting anyone ---------------------------------------------------------------
+
+
+def test_events_sent_without_invitations_never_invite_and_keep_their_attendees(outlook):
+    store = MemoryStore()
+    guests = [Attendee("ann@fabrikam.example", "Ann", "needsAction")]
+    local_id = store.user_creates(odoo_values("Kick-off", NOW + timedelta(days=2),
+                                              attendees=guests), withhold=True)
+    report = sync(outlook, store)
+    (event,) = outlook.events(OWNER)
+    assert event["attendees"] == []
+    assert "Ann &lt;ann@fabrikam.example&gt;" in event["body"]["content"]
+    assert outlook.counters()["mail"]["invitation"] == 0
+    # Moved in Outlook: Odoo takes the time and keeps its attendees and description.
+    outlook.update_event(OWNER, event["id"], graph_event("Kick-off", NOW + timedelta(days=3)))
+    again = sync(outlook, store, report.delta_link)
+    assert store.events[local_id].values.attendees == tuple(guests)
+    assert store.events[local_id].values.start == NOW + timedelta(days=3)
+    # A guest added in Odoo: Outlook's description follows, still nobody is invited.
+    store.user_edits(local_id, attendees=(*guests, Attendee("bo@fabrikam.example", "Bo",
+                                                            "needsAction")))
+    sync(outlook, store, again.delta_link)
+    (event,) = outlook.events(OWNER)
+    assert event["attendees"] == [] and "Bo &lt;bo@fabrikam.example&gt;" in event["body"][
+        "content"]
+    assert outlook.counters()["mail"]["invitation"] == 0
