@@ -109,7 +109,9 @@ def prepare_database(source, conf, emulator, ca_file, secret):
     env.update(OCS_DEMO_GRAPH=emulator.graph_url, OCS_DEMO_AUTHORITY=emulator.https_url,
                OCS_DEMO_CA=str(ca_file), OCS_DEMO_CLIENT_ID=CLIENT_ID,
                OCS_DEMO_CLIENT_SECRET=secret, OCS_DEMO_BASE_URL=f"http://127.0.0.1:{ODOO_PORT}",
-               OCS_DEMO_MAILBOX=ADMIN_MAILBOX)
+               OCS_DEMO_MAILBOX=ADMIN_MAILBOX, OCS_DEMO_EMULATOR=emulator.base_url,
+               OCS_DEMO_TESTS=str(ROOT / "tests"),
+               OCS_DEMO_COLLEAGUES=",".join(f"{email}:{name}" for email, name in COLLEAGUES))
     with open(script, encoding="utf-8") as stdin:
         subprocess.run(cmd, env=env, check=True, stdin=stdin, stdout=subprocess.DEVNULL)
 
@@ -139,6 +141,9 @@ Outlook Calendar Sync is running.
   3. Back in Odoo, the first synchronization runs in the background and reports when done:
      this week's Outlook meetings appear beside the Odoo ones, and the Odoo meetings appear
      in Outlook's page. Edit either side and click the Outlook button again.
+  Maria and Tom (log in as maria / maria, tom / tom) are connected too: "Budget review" is
+  Maria's meeting and "Product demo" Tom's, shown with their true organizer in every
+  attendee's calendar; only the organizer can change them.
   Settings: Calendar > Configuration > Settings > Outlook Calendar.
 
 Stop with Ctrl+C.

@@ -21,12 +21,21 @@ for key, value in {
 admin = env.ref("base.user_admin")  # noqa: F821
 admin.write({"email": get("OCS_DEMO_MAILBOX"), "tz": "UTC"})
 
+# Two colleagues, each connected to their own Outlook mailbox and synchronized: the meetings
+# they organize arrive with their true organizer, and the admin's copies join them.
+colleagues = []
+for item in get("OCS_DEMO_COLLEAGUES", "").split(","):
+    email, name = item.split(":")
+    login = email.split("@")[0]
+    colleagues.append(env["res.users"].create({  # noqa: F821
+        "name": name, "login": login, "password": login, "email": email, "tz": "UTC",
+        "groups_id": [(6, 0, [env.ref("base.group_user").id])]}))  # noqa: F821
+
 # A few meetings already in Odoo, whatever the weekday: two upcoming ones with guests (the
 # first synchronization offers to send them, and says whom Outlook would invite), and one
 # last month (never sent: it is over).
 Partner = env["res.partner"]  # noqa: F821
-guests = Partner.create([
-    {"name": "Maria Lopez", "email": "maria@demo.example"},
+guests = colleagues[0].partner_id | Partner.create([
     {"name": "Jordan Lee", "email": "jordan@contoso.example"},
     {"name": "Priya Shah", "email": "priya@fabrikam.example"},
 ])
@@ -43,4 +52,25 @@ Event.with_context(no_mail_to_attendees=True).create([
      "stop": today - timedelta(days=30, hours=-11),
      "partner_ids": [(6, 0, [admin.partner_id.id, guests[0].id])]},
 ])
+env.cr.commit()  # noqa: F821
+
+import sys  # noqa: E402
+from urllib.parse import parse_qsl, urlsplit  # noqa: E402
+
+import requests  # noqa: E402
+
+sys.path.insert(0, get("OCS_DEMO_TESTS"))
+from graph_emulator import EmulatorClient  # noqa: E402
+
+emulator = EmulatorClient(get("OCS_DEMO_EMULATOR"))
+for user in colleagues:
+    account = env["outlook.account"]._for_user(user)  # noqa: F821
+    emulator.set_consent(email=user.email, accept=True)
+    answer = requests.get(account.with_user(user)._start_sign_in("/odoo/calendar"),
+                          allow_redirects=False, timeout=30)
+    account.with_user(user)._finish_sign_in(
+        dict(parse_qsl(urlsplit(answer.headers["Location"]).query)))
+    env.cr.commit()  # noqa: F821
+    account._sync(trigger="manual")
+emulator.set_consent(email=None)  # the admin signs in on the consent page
 env.cr.commit()  # noqa: F821
