@@ -81,6 +81,7 @@ from types import MappingProxyType
 from typing import ClassVar, Literal
 
 from . import ownership
+from .i18n import Text, _lt
 from .ownership import ORGANIZER, Meeting
 from .sync_state import Link, LocalState, RemoteState
 
@@ -223,7 +224,7 @@ class RecordConflict(Action):
     kind = "record_conflict"
     link: Link
     winner: Winner
-    reason: str
+    reason: Text
 
 
 ACTION_KINDS = tuple(
@@ -402,7 +403,7 @@ def _copy_actions(link, remote, rules) -> list[Action]:
     return [UpdateLocal(link, link.remote_id)]
 
 
-def _settle(ours, theirs, local, remote, rules) -> tuple[Winner | None, str | None]:
+def _settle(ours, theirs, local, remote, rules) -> tuple[Winner | None, Text | None]:
     """Which side's state both sides must end with, and why when it was a conflict."""
     if theirs is _Change.NONE:
         if ours is _Change.NONE:
@@ -419,29 +420,42 @@ def _settle(ours, theirs, local, remote, rules) -> tuple[Winner | None, str | No
 
 
 _WHAT_HAPPENED = {
-    (_Change.EDITED, _Change.EDITED): "Edited in both Odoo and Outlook",
-    (_Change.GONE, _Change.EDITED): "Deleted in Odoo but edited in Outlook",
-    (_Change.EDITED, _Change.GONE): "Edited in Odoo but deleted in Outlook",
+    (_Change.EDITED, _Change.EDITED): _lt("Edited in both Odoo and Outlook"),
+    (_Change.GONE, _Change.EDITED): _lt("Deleted in Odoo but edited in Outlook"),
+    (_Change.EDITED, _Change.GONE): _lt("Edited in Odoo but deleted in Outlook"),
+}
+_WHY = {
+    "to_outlook": _lt("%(what)s; the sync direction only sends Odoo changes, so Odoo wins."),
+    "to_odoo": _lt("%(what)s; the sync direction only takes Outlook changes, so Outlook wins."),
+    "odoo_policy": _lt("%(what)s; the conflict policy says Odoo wins."),
+    "outlook_policy": _lt("%(what)s; the conflict policy says Outlook wins."),
+    "edit_kept": _lt("%(what)s; the edit is kept, a deletion never overrides an edit."),
+    "odoo_recent": _lt("%(what)s; the Odoo edit is the most recent (Odoo wins a tie)."),
+    "outlook_recent": _lt("%(what)s; the Outlook edit is the most recent."),
 }
 
 
-def _conflict_winner(ours, theirs, local, remote, rules) -> tuple[Winner, str]:
-    what = _WHAT_HAPPENED[ours, theirs]
+def _conflict_winner(ours, theirs, local, remote, rules) -> tuple[Winner, Text]:
+    winner, why = _conflict_rule(ours, theirs, local, remote, rules)
+    return winner, Text(_WHY[why], what=Text(_WHAT_HAPPENED[ours, theirs]))
+
+
+def _conflict_rule(ours, theirs, local, remote, rules) -> tuple[Winner, str]:
     if rules.direction is Direction.TO_OUTLOOK:
-        return ODOO, f"{what}; the sync direction only sends Odoo changes, so Odoo wins."
+        return ODOO, "to_outlook"
     if rules.direction is Direction.TO_ODOO:
-        return OUTLOOK, f"{what}; the sync direction only takes Outlook changes, so Outlook wins."
+        return OUTLOOK, "to_odoo"
     if rules.policy is ConflictPolicy.ODOO_WINS:
-        return ODOO, f"{what}; the conflict policy says Odoo wins."
+        return ODOO, "odoo_policy"
     if rules.policy is ConflictPolicy.OUTLOOK_WINS:
-        return OUTLOOK, f"{what}; the conflict policy says Outlook wins."
+        return OUTLOOK, "outlook_policy"
     if ours is _Change.GONE:
-        return OUTLOOK, f"{what}; the edit is kept, a deletion never overrides an edit."
+        return OUTLOOK, "edit_kept"
     if theirs is _Change.GONE:
-        return ODOO, f"{what}; the edit is kept, a deletion never overrides an edit."
+        return ODOO, "edit_kept"
     if remote.modified_at is None or local.modified_at >= remote.modified_at:
-        return ODOO, f"{what}; the Odoo edit is the most recent (Odoo wins a tie)."
-    return OUTLOOK, f"{what}; the Outlook edit is the most recent."
+        return ODOO, "odoo_recent"
+    return OUTLOOK, "outlook_recent"
 
 
 def _outlook_follows_odoo(link, ours, theirs) -> list[Action]:

@@ -64,7 +64,7 @@ class OutlookSyncRun(models.Model):
             values.update(
                 full_listing=report.full, pulled=report.pulled,
                 conflict_count=len(report.conflicts),
-                conflicts="\n".join(f"{c.reason}" for c in report.conflicts) or False,
+                conflicts="\n".join(self._conflict_line(c) for c in report.conflicts) or False,
                 held_deletions=report.held.deletions if report.held else 0,
                 notes="\n".join(note.render(self.env._) for note in report.notices) or False,
                 waiting=report.waiting,
@@ -78,6 +78,13 @@ class OutlookSyncRun(models.Model):
                           error_code=getattr(error, "code", None) or False,
                           errors=self.env._(getattr(error, "user_message", None) or str(error)))
         self.sudo().write(values)
+
+    def _conflict_line(self, conflict):
+        """The event's name, then whose change was kept and why, in the reader's language."""
+        event = self.env["calendar.event"].sudo().with_context(active_test=False).browse(
+            conflict.link.local_id).exists()
+        reason = conflict.reason.render(self.env._)
+        return f"{event.name}: {reason}" if event else reason
 
     def _error_line(self, error):
         text = error.text(self.env._)

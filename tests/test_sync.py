@@ -281,6 +281,10 @@ class TestSettingsApplied(OutlookCase):
         self.assertEqual(event.name, "Outlook title")
         self.assertEqual(self.emulator.get_event(self.alice.email, remote["id"])["subject"],
                          "Outlook title")
+        run = self.env["outlook.sync.run"].search([("account_id", "=", alice.id)], limit=1)
+        self.assertEqual(run.conflicts, "Outlook title: Edited in both Odoo and Outlook; the "
+                                        "conflict policy says Outlook wins.",
+                         "the conflict names the event and says whose change was kept")
 
 
 @tagged("post_install", "-at_install")

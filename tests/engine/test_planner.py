@@ -107,7 +107,7 @@ def test_most_recent_gives_a_tie_to_odoo():
         policy=RECENT,
     )
     assert kinds(result) == ["RecordConflict", "UpdateRemote"]
-    assert "tie" in conflict_of(result).reason
+    assert "tie" in conflict_of(result).reason.render()
 
 
 def test_most_recent_gives_odoo_the_win_when_outlook_time_is_unknown():
@@ -129,13 +129,13 @@ def test_a_newer_odoo_deletion_does_not_destroy_an_older_outlook_edit():
         RecordConflict(link(1), "outlook", conflict_of(result).reason),
         RestoreLocal(link(1)),
     )
-    assert "Deleted in Odoo but edited in Outlook" in conflict_of(result).reason
+    assert "Deleted in Odoo but edited in Outlook" in conflict_of(result).reason.render()
 
 
 def test_an_odoo_edit_survives_its_removal_in_outlook_under_most_recent():
     result = plan([link(1)], [odoo_edit(1)], [outlook_removal(1)], direction=BOTH, policy=RECENT)
     assert result.actions[1:] == (Unlink(link(1)), CreateRemote(1))
-    assert "Edited in Odoo but deleted in Outlook" in conflict_of(result).reason
+    assert "Edited in Odoo but deleted in Outlook" in conflict_of(result).reason.render()
 
 
 def test_conflict_reason_names_the_policy_that_decided():
@@ -146,7 +146,7 @@ def test_conflict_reason_names_the_policy_that_decided():
         direction=BOTH,
         policy=ConflictPolicy.OUTLOOK_WINS,
     )
-    assert conflict_of(result).reason == (
+    assert conflict_of(result).reason.render() == (
         "Edited in both Odoo and Outlook; the conflict policy says Outlook wins."
     )
 
