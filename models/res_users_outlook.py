@@ -24,6 +24,10 @@ class ResUsers(models.Model):
                                      groups="base.group_system")
     outlook_sync_run_count = fields.Integer(related="outlook_account_id.sync_run_count",
                                             groups="base.group_system")
+    outlook_held_deletion_count = fields.Integer(
+        related="outlook_account_id.held_deletion_count", groups="base.group_system")
+    outlook_confirm_deletions = fields.Boolean(
+        related="outlook_account_id.confirm_deletions", groups="base.group_system")
 
     def _compute_outlook_account_id(self):
         accounts = {account.user_id.id: account
@@ -35,6 +39,14 @@ class ResUsers(models.Model):
     def action_outlook_sync_now(self):
         self.ensure_one()
         return self.outlook_account_id.action_sync_now()
+
+    def action_outlook_confirm_deletions(self):
+        self.ensure_one()
+        return self.outlook_account_id.action_confirm_deletions()
+
+    def action_outlook_restore_deletions(self):
+        self.ensure_one()
+        return self.outlook_account_id.action_restore_deletions()
 
     def action_outlook_reset_account(self):
         self.ensure_one()

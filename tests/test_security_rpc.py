@@ -46,6 +46,8 @@ AUDIT = {
     # opening the account is a window action whose reading follows the record rules.
     ("res.users", "action_outlook_sync_now"): REFUSED,
     ("res.users", "action_outlook_reset_account"): REFUSED,
+    ("res.users", "action_outlook_confirm_deletions"): REFUSED,
+    ("res.users", "action_outlook_restore_deletions"): REFUSED,
     ("res.users", "action_outlook_open_account"): ACTION,
     ("res.users", "action_outlook_history"): ACTION,
     # Settings: system administrators only (res_config_settings_secrets.py).

@@ -249,3 +249,19 @@ class TestFirstSyncChoices(OutlookCase):
         (copy,) = self.emulator.events(self.alice.email)
         self.assertEqual([a["emailAddress"]["address"] for a in copy["attendees"]],
                          ["ann@fabrikam.example"])
+
+
+@tagged("post_install", "-at_install")
+class TestHeldDeletionsOnTheCalendarTab(TestMassDeletionGuard):
+    allow_inherited_tests_method = False
+
+    def test_an_administrator_chooses_from_the_users_calendar_tab(self):
+        alice, events = self.linked(30)
+        self.wipe_outlook(alice, 20)
+        admin = self.env.ref("base.user_admin")
+        user_form = self.alice.with_user(admin)
+        self.assertEqual(user_form.outlook_held_deletion_count, 20)
+        user_form.action_outlook_restore_deletions()
+        self.sync(alice)
+        self.assertEqual(len(self.emulator.events(self.alice.email)), 30)
+        self.assertEqual(user_form.outlook_held_deletion_count, 0)
