@@ -63,7 +63,7 @@ def main(env):
         if report is None:
             raise RuntimeError(f"the sync did not run: {context['account'].last_error}")
         return {"counts": report.counts, "errors": len(report.errors),
-                "first_errors": [e.message for e in report.errors[:3]]}
+                "first_errors": [e.text() for e in report.errors[:3]]}
 
     def push():
         vals_list = workload.push_events(config["n"], admin.partner_id.id, context["guests"],

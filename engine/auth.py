@@ -21,6 +21,7 @@ from .errors import (
     SyncError,
     from_oauth_error,
 )
+from .i18n import Text, _lt
 
 _logger = logging.getLogger(__name__)
 
@@ -154,11 +155,11 @@ class MicrosoftSignIn:
             ) from None
         except ValueError:
             if self._msal_app is None:  # msal could not load the tenant's configuration.
-                raise ConfigurationError(
-                    f'Microsoft does not know the tenant "{self.endpoints.tenant}" at '
-                    f"{self.endpoints.authority_base}. Check the tenant and the login address "
-                    "in Calendar settings."
-                ) from None
+                raise ConfigurationError(text=Text(
+                    _lt('Microsoft does not know the tenant "%(tenant)s" at %(address)s. Check '
+                        "the tenant and the login address in Calendar settings."),
+                    tenant=self.endpoints.tenant, address=self.endpoints.authority_base,
+                )) from None
             raise
 
     def _keep_only(self, claims):

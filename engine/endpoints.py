@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
+from .i18n import Text, _lt
 
 
 @dataclass(frozen=True)
@@ -74,21 +75,19 @@ def endpoints_for(
 ):
     """Validated endpoints of a cloud, optionally with custom login or Graph addresses."""
     if cloud not in CLOUDS:
-        known = ", ".join(sorted(CLOUDS))
-        raise ConfigurationError(
-            f'Unknown Microsoft cloud "{cloud}". Choose one of: {known} in Calendar settings.'
-        )
+        raise _wrong(_lt('Unknown Microsoft cloud "%(cloud)s". Choose one of %(known)s in '
+                         "Calendar settings."), cloud=cloud, known=", ".join(sorted(CLOUDS)))
     defaults = CLOUDS[cloud]
     authority = _check_base(
         authority_base or defaults.authority_base,
-        "login address",
+        _lt("Login address"),
         MICROSOFT_LOGIN_HOSTS,
         allow_custom_hosts,
         https_only=True,
     )
     graph = _check_base(
         graph_base or defaults.graph_base,
-        "Microsoft Graph address",
+        _lt("Microsoft Graph address"),
         MICROSOFT_GRAPH_HOSTS,
         allow_custom_hosts,
         https_only=False,
@@ -109,38 +108,51 @@ def is_loopback(host):
 
 
 def _check_base(url, label, microsoft_hosts, allow_custom_hosts, https_only):
-    """The URL without trailing slash, or a ConfigurationError saying what to fix."""
+    """The URL without trailing slash, or a ConfigurationError saying what to fix.
+
+    ``label`` names the setting; messages start with it so that it reads as a field name.
+    """
     url = (url or "").strip().rstrip("/")
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    label = Text(label)
     if not host or parts.scheme not in ("http", "https"):
-        raise ConfigurationError(
-            f'The {label} "{url}" is not a web address. Enter it like '
-            '"https://host/path" in Calendar settings.'
-        )
+        raise _wrong(_lt('%(label)s: "%(url)s" is not a web address. Enter it like '
+                         '"https://host/path" in Calendar settings.'), label=label, url=url)
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigurationError(
-            f"The {label} must not contain credentials, a query or a fragment: "
-            "remove them in Calendar settings."
-        )
+        raise _wrong(_lt("%(label)s: the address must not contain credentials, a query or a "
+                         "fragment. Remove them in Calendar settings."), label=label)
     loopback = is_loopback(host)
     if host not in microsoft_hosts and not allow_custom_hosts:
-        what = "this machine's own address" if loopback else f'"{host}"'
-        raise ConfigurationError(
-            f"The {label} uses {what}, which is not a Microsoft host. Use the Microsoft "
-            'cloud addresses, or tick "Allow custom hosts" in Calendar settings if this '
-            "server is trusted (for example a local test server)."
-        )
+        raise _not_microsoft(label, host, loopback)
     if parts.scheme != "https" and (https_only or not loopback):
-        reason = (
-            "Microsoft's sign-in library only accepts https, even on a test server"
-            if https_only
-            else "plain http is only accepted for a test server on this machine"
-        )
-        raise ConfigurationError(
-            f"The {label} must start with https:// ({reason}). Correct it in Calendar settings."
-        )
+        raise _wrong(_HTTPS_ONLY if https_only else _HTTP_ON_LOOPBACK_ONLY, label=label)
     return url
+
+
+_HTTPS_ONLY = _lt("%(label)s: the address must start with https:// (Microsoft's sign-in "
+                  "library only accepts https, even on a test server). Correct it in Calendar "
+                  "settings.")
+_HTTP_ON_LOOPBACK_ONLY = _lt("%(label)s: the address must start with https:// (plain http is "
+                             "only accepted for a test server on this machine). Correct it in "
+                             "Calendar settings.")
+
+
+def _not_microsoft(label, host, loopback):
+    if loopback:
+        return _wrong(_lt("%(label)s: the address is this machine's own address, which is not "
+                          'a Microsoft host. Use the Microsoft cloud addresses, or tick "Allow '
+                          'custom hosts" in Calendar settings if this server is trusted (for '
+                          "example a local test server)."), label=label)
+    return _wrong(_lt('%(label)s: "%(host)s" is not a Microsoft host. Use the Microsoft cloud '
+                      'addresses, or tick "Allow custom hosts" in Calendar settings if this '
+                      "server is trusted (for example a local test server)."),
+                  label=label, host=host)
+
+
+def _wrong(message, **params):
+    """A setting to fix: ``message`` (marked with ``_lt``) says which and how."""
+    return ConfigurationError(text=Text(message, **params))
 
 
 def _check_tenant(tenant):
@@ -150,8 +162,7 @@ def _check_tenant(tenant):
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise ConfigurationError(
-            f'The tenant "{tenant}" is not valid. Use "common" (work and personal '
-            'accounts), "organizations", "consumers", your directory (tenant) ID or its '
-            "domain name such as contoso.onmicrosoft.com, in Calendar settings."
-        ) from None
+        raise _wrong(_lt('The tenant "%(tenant)s" is not valid. In Calendar settings, use '
+                         '"common" (work and personal accounts), "organizations", "consumers", '
+                         "your directory (tenant) ID or its domain name such as "
+                         "contoso.onmicrosoft.com."), tenant=str(tenant)) from None

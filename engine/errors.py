@@ -1,9 +1,10 @@
 """Typed errors of the Outlook synchronization, built from Microsoft's error answers.
 
 Every error carries Microsoft's error ``code`` when there is one, the HTTP ``status``,
-a technical ``detail`` for the sync log (``str(error)``) and a ``user_message`` in plain
-English that tells the user what to do next. None of them ever holds a token, a secret
-or a URL query string (delta links carry sync tokens).
+a technical ``detail`` for the sync log (``str(error)``) and a ``user_text``: a translatable
+sentence (``engine.i18n.Text``) that tells the user what to do next, shown with
+``message(translate)`` (``user_message`` is its English). None of them ever holds a token,
+a secret or a URL query string (delta links carry sync tokens).
 """
 
 import re
@@ -12,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 from requests.structures import CaseInsensitiveDict
 
-from .i18n import _lt
+from .i18n import Text, _lt
 
 # Long enough for Microsoft's explanations, short enough for a notification.
 _MAX_DETAIL = 300
@@ -28,6 +29,17 @@ def clean_detail(text):
     return text
 
 
+def _cleaned(text):
+    """``text`` with its details made safe as ``clean_detail`` makes them (no URL query
+    strings, bounded): a detail may be an address or Microsoft's own words."""
+    if text is None:
+        return None
+    params = {name: _cleaned(value) if isinstance(value, Text)
+              else clean_detail(value) if isinstance(value, str) else value
+              for name, value in text.params.items()}
+    return Text(text.message, **params)
+
+
 class SyncError(Exception):
     """Base of every synchronization error."""
 
@@ -37,15 +49,25 @@ class SyncError(Exception):
         "synchronization log."
     )
 
-    def __init__(self, detail="", *, code=None, status=None):
-        self.detail = clean_detail(detail)
+    def __init__(self, detail="", *, code=None, status=None, text=None):
+        self._text = _cleaned(text)
+        self.detail = clean_detail(detail or (self._text.render() if self._text else ""))
         self.code = code
         self.status = status
         super().__init__(self.detail)
 
     @property
+    def user_text(self):
+        """What the user reads: the sentence given for this error, else its kind's hint."""
+        return self._text or Text(self.hint)
+
+    @property
     def user_message(self):
-        return self.hint
+        return self.user_text.render()
+
+    def message(self, translate):
+        """The user's sentence in their language (``translate``: English -> translated)."""
+        return self.user_text.render(translate)
 
     def __str__(self):
         parts = [type(self).__name__]
@@ -61,10 +83,6 @@ class ConfigurationError(SyncError):
     """A setting is wrong; the detail says which one and how to fix it."""
 
     hint = _lt("The Outlook synchronization is not configured correctly: check Calendar settings.")
-
-    @property
-    def user_message(self):
-        return self.detail or self.hint
 
 
 class InvalidClient(SyncError):
@@ -135,13 +153,16 @@ class RejectedPayload(SyncError):
         self.subject = subject
 
     @property
-    def user_message(self):
-        what = f'The event "{self.subject}"' if self.subject else "A change"
-        reason = (self.detail or "no reason given").rstrip(".")
-        return (
-            f"{what} was refused by Outlook: {reason}. Correct it in Odoo; it will be sent "
-            "again at the next synchronization."
-        )
+    def user_text(self):
+        # Microsoft's explanation stays as Outlook wrote it: only the sentence around it
+        # is translated.
+        reason = self.detail.rstrip(".") or Text(_lt("no reason was given"))
+        if self.subject:
+            return Text(_lt('The event "%(subject)s" was refused by Outlook: %(reason)s. '
+                            "Correct it in Odoo; it will be sent again at the next "
+                            "synchronization."), subject=self.subject, reason=reason)
+        return Text(_lt("A change was refused by Outlook: %(reason)s. Correct it in Odoo; it "
+                        "will be sent again at the next synchronization."), reason=reason)
 
 
 class ServiceUnavailable(SyncError):
@@ -219,12 +240,12 @@ def from_oauth_error(payload, status=None):
     code = str(payload.get("error") or "")
     detail = payload.get("error_description") or code
     kind = _OAUTH_ERRORS.get(code, SyncError)
+    text = None
     if kind is ConfigurationError:
-        detail = (
-            f"Microsoft refused the sign-in request ({clean_detail(detail)}). Check the "
-            "Outlook settings in Calendar settings (tenant, Client ID, permissions)."
-        )
-    return kind(detail, code=code or None, status=status)
+        text = Text(_lt("Microsoft refused the sign-in request (%(reason)s). Check the Outlook "
+                        "settings in Calendar settings (tenant, Client ID, permissions)."),
+                    reason=clean_detail(detail))
+    return kind(detail, code=code or None, status=status, text=text)
 
 
 def from_graph_error(status, body, headers=None):

@@ -30,6 +30,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 
+from .i18n import Text
+
 ODOO_RESPONSES = ("needsAction", "accepted", "declined", "tentative")
 SHOW_AS = ("free", "busy")
 PRIVACY = ("public", "private", "confidential")
@@ -53,12 +55,21 @@ UNHASHED_FIELDS = frozenset({
 class MappingError(ValueError):
     """A value that cannot be translated between Outlook and Odoo.
 
-    The message is meant for the user: it names the event and says what to fix.
+    Its ``user_text`` (a translatable ``Text``, or a plain English sentence) is meant for the
+    user: it names the event and says what to fix. ``str()`` is its English.
     """
+
+    def __init__(self, text):
+        self.user_text = text if isinstance(text, Text) else Text(text)
+        super().__init__(self.user_text.render())
 
     @property
     def user_message(self):
         return str(self)
+
+    def message(self, translate):
+        """The user's sentence in their language (``translate``: English -> translated)."""
+        return self.user_text.render(translate)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import UTC
 
 from . import mapping
 from .event_values import EventValues, MappingError, values_hash
+from .i18n import Text
 from .series import Listing, removal
 from .sync_state import EXCEPTION, INSTANCE_KINDS, MASTER, OCCURRENCE, Instance, RemoteState
 
@@ -24,18 +25,29 @@ from .sync_state import EXCEPTION, INSTANCE_KINDS, MASTER, OCCURRENCE, Instance,
 class ItemError:
     """One event that could not be synchronized; the run went on without it.
 
-    ``message`` is an English sentence that may hold ``%(name)s`` placeholders filled
-    from ``params``, so that the Odoo layer can translate it before filling it in.
+    ``message`` is a ``Text`` (its details filled in once translated, nested sentences
+    too), or an English sentence that may hold ``%(name)s`` placeholders filled from
+    ``params``, so that the Odoo layer can translate it before filling it in.
     """
 
     subject: str
-    message: str
+    message: str | Text
     code: str | None = None
     params: tuple = ()  # ((name, value), ...): frozen, so errors can be compared
     local_id: int | None = None
     remote_id: str | None = None
 
+    @classmethod
+    def from_error(cls, subject, error, *, local_id=None, remote_id=None):
+        """The item error showing ``error``'s own sentence for users (a SyncError's or a
+        MappingError's ``user_text``)."""
+        text = getattr(error, "user_text", None) or Text(str(error))
+        return cls(subject, text, getattr(error, "code", None), local_id=local_id,
+                   remote_id=remote_id)
+
     def text(self, translate=lambda message: message) -> str:
+        if isinstance(self.message, Text):
+            return self.message.render(translate)
         message = translate(self.message)
         return message % dict(self.params) if self.params else message
 
@@ -113,9 +125,8 @@ def read_item(inbound, item, owner_email, states, values):
     try:
         event = mapping.from_graph(item, owner_email=owner_email)
     except MappingError as error:
-        inbound.errors.append(ItemError(
-            item.get("subject") if isinstance(item.get("subject"), str) else "",
-            str(error), remote_id=remote_id))
+        subject = item.get("subject") if isinstance(item.get("subject"), str) else ""
+        inbound.errors.append(ItemError.from_error(subject, error, remote_id=remote_id))
         return
     if kind in INSTANCE_KINDS:
         inbound.listing(event.series_master_id or "").add(_instance(item, event.is_cancelled))

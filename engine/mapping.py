@@ -22,6 +22,7 @@ from .event_values import (
     sorted_attendees,
 )
 from .html_body import body_to_html
+from .i18n import Text, _lt
 from .timezones import graph_time_zone, to_iana, tzinfo
 
 __all__ = [
@@ -90,22 +91,27 @@ def from_graph(event, *, owner_email=None):
     Raises MappingError naming the event when the payload cannot be read.
     """
     if not isinstance(event, dict):
-        raise MappingError("An Outlook event could not be read: Outlook sent no event data.")
+        raise MappingError(Text(_lt("An Outlook event could not be read: Outlook sent no "
+                                    "event data.")))
     try:
         return _from_graph(event, owner_email)
     except MappingError as error:
-        raise MappingError(f"{_describe(event)} could not be read: {error}") from None
+        raise MappingError(_unreadable(event, error.user_text)) from None
     except (AttributeError, TypeError, ValueError):
         # A property of an unexpected type (a string where Graph documents an object...).
-        raise MappingError(
-            f"{_describe(event)} could not be read: Outlook sent it in an unexpected shape. "
-            "Open it in Outlook and save it again; if this persists, tell your administrator."
-        ) from None
+        raise MappingError(_unreadable(event, Text(_lt(
+            "Outlook sent it in an unexpected shape. Open it in Outlook and save it again; if "
+            "this persists, tell your administrator.")))) from None
 
 
-def _describe(event):
-    subject = str(event.get("subject") or "(no subject)")
-    return f"Outlook event '{subject}' (id {event.get('id') or 'unknown'})"
+def _unreadable(event, problem):
+    """The sentence naming the event that could not be read, and why."""
+    subject = event.get("subject")
+    if subject and isinstance(subject, str):
+        return Text(_lt('The Outlook event "%(subject)s" could not be read: %(problem)s'),
+                    subject=subject, problem=problem)
+    return Text(_lt("An Outlook event without a subject (id %(id)s) could not be read: "
+                    "%(problem)s"), id=str(event.get("id") or "?"), problem=problem)
 
 
 def _from_graph(event, owner_email):
@@ -116,7 +122,7 @@ def _from_graph(event, owner_email):
     if all_day:
         end = max(start, end - timedelta(days=1))  # Graph's end is exclusive
     elif end < start:
-        raise MappingError("it ends before it starts. Fix its times in Outlook.")
+        raise MappingError(Text(_lt("it ends before it starts. Fix its times in Outlook.")))
     organizer = (event.get("organizer") or {}).get("emailAddress") or {}
     organizer_email = (organizer.get("address") or "").strip().lower()
     recurrence = event.get("recurrence")
@@ -158,17 +164,29 @@ def _event_zone(event):
     return "UTC"
 
 
+# Whole sentences for each time of an event, so that each language words them its own way.
+_MISSING_TIME = {
+    "start": _lt("it has no start time. Open it in Outlook and set one."),
+    "end": _lt("it has no end time. Open it in Outlook and set one."),
+}
+_INVALID_TIME = {
+    "start": _lt('its start time "%(value)s" is not a valid date and time. Open it in Outlook, '
+                 "correct it and save."),
+    "end": _lt('its end time "%(value)s" is not a valid date and time. Open it in Outlook, '
+               "correct it and save."),
+    "original start": _lt('the original start time "%(value)s" of this occurrence is not a '
+                          "valid date and time. Open the series in Outlook and save it again."),
+}
+
+
 def _read_time(value, what, all_day, event_zone):
     """A Graph dateTimeTimeZone as an aware UTC datetime, or a date for all-day events."""
     if not isinstance(value, dict) or not value.get("dateTime"):
-        raise MappingError(f"it has no {what} time. Open it in Outlook and set one.")
+        raise MappingError(Text(_MISSING_TIME[what]))
     text = value["dateTime"]
     moment = graph_instant(text, value.get("timeZone") or "UTC")
     if moment is None:
-        raise MappingError(
-            f"its {what} time {text!r} is not a valid date and time. Open it in Outlook, "
-            "correct it and save."
-        )
+        raise MappingError(Text(_INVALID_TIME[what], value=str(text)))
     if not all_day:
         return moment.astimezone(pytz.utc)
     if moment.time() == time(0, 0):
@@ -200,8 +218,9 @@ def _reminder(event):
         return None
     minutes = int(event.get("reminderMinutesBeforeStart") or 0)
     if not 0 <= minutes <= MAX_REMINDER_MINUTES:
-        raise MappingError(f"its reminder ({minutes} minutes before) is out of range. "
-                           "Set a shorter reminder in Outlook.")
+        raise MappingError(Text(_lt("its reminder (%(minutes)s minutes before) is out of "
+                                    "range. Set a shorter reminder in Outlook."),
+                                minutes=minutes))
     return minutes
 
 
@@ -283,16 +302,21 @@ def without_invitations(values, label):
 
 def _check_writable(values):
     if values.show_as not in SHOW_AS:
-        raise MappingError(f"Unknown availability {values.show_as!r} on '{values.subject}'.")
+        raise MappingError(Text(_lt(
+            'The event "%(subject)s" has an availability Outlook does not know (%(value)s). '
+            'Set "Show as" to Available or Busy and save it again.'),
+            subject=values.subject, value=str(values.show_as)))
     if values.privacy is not None and values.privacy not in PRIVACY:
-        raise MappingError(f"Unknown privacy {values.privacy!r} on '{values.subject}'.")
+        raise MappingError(Text(_lt(
+            'The event "%(subject)s" has a privacy setting Outlook does not know (%(value)s). '
+            'Set "Privacy" to Public, Private or Only internal users and save it again.'),
+            subject=values.subject, value=str(values.privacy)))
     timed = isinstance(values.start, datetime) and isinstance(values.end, datetime)
     naive = timed and (values.start.tzinfo is None or values.end.tzinfo is None)
     if values.all_day == timed or naive:
-        raise MappingError(
-            f"The event '{values.subject}' has start and end values that do not match its "
-            "all-day setting; open it, check its dates and save it again."
-        )
+        raise MappingError(Text(_lt(
+            'The event "%(subject)s" has start and end values that do not match its all-day '
+            "setting. Open it, check its dates and save it again."), subject=values.subject))
 
 
 def _write_times(values):

@@ -192,9 +192,8 @@ class OdooWrites:
             self._outcome[local_id] = False
         if remote_id is not None and not isinstance(error, MappingError):
             self._retry.add(remote_id)
-        message = getattr(error, "user_message", None) or _lt(
-            "Odoo could not save this event: %(reason)s")
-        params = () if hasattr(error, "user_message") else (("reason", str(error)[:300]),)
-        self.report.errors.append(ItemError(subject, message, getattr(error, "code", None),
-                                            params, local_id, remote_id))
+        text = getattr(error, "user_text", None) or Text(
+            _lt("Odoo could not save this event: %(reason)s"), reason=str(error)[:300])
+        self.report.errors.append(ItemError(subject, text, getattr(error, "code", None),
+                                            local_id=local_id, remote_id=remote_id))
         _logger.info("Outlook sync skipped an event (%s): %s", type(error).__name__, error)

@@ -164,8 +164,7 @@ class OutlookWrites:
             return None
 
     def _refuse(self, local_id, subject, error):
-        item = ItemError(subject, getattr(error, "user_message", None) or str(error),
-                         getattr(error, "code", None), local_id=local_id)
+        item = ItemError.from_error(subject, error, local_id=local_id)
         self.report.errors.append(item)
         self.store.refuse(local_id, item)
         self._outcome[local_id] = False
@@ -197,8 +196,8 @@ class OutlookWrites:
             except ConsentRevoked:
                 raise
             except SyncError as error:
-                self.report.errors.append(ItemError("", error.user_message, error.code,
-                                                    local_id=link.local_id))
+                self.report.errors.append(ItemError.from_error("", error,
+                                                               local_id=link.local_id))
                 continue
             answered.append(link.local_id)
         with self.store.isolated():

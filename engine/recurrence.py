@@ -63,7 +63,9 @@ def make_recurrence(pattern, start_date, *, interval=1, days_of_week=(), day_of_
                     end_date=None, count=0):
     """Build a checked Recurrence keeping only the fields that matter for its pattern."""
     if pattern not in PATTERN_TYPES:
-        raise MappingError(f"Unsupported repeat pattern {pattern!r}.")
+        raise MappingError(Text(_lt('The repeat rule uses a pattern that cannot be '
+                                    'synchronized ("%(pattern)s"). Edit the series and save '
+                                    "it again."), pattern=str(pattern)))
     days = _sorted_days(days_of_week)
     values = {
         "interval": interval,
@@ -85,38 +87,52 @@ def _sorted_days(days):
     names = [str(day).lower() for day in days]
     unknown = [day for day in names if day not in WEEKDAYS]
     if unknown:
-        raise MappingError(f"Unknown day of the week {unknown[0]!r} in the repeat rule.")
+        raise MappingError(Text(_lt('The repeat rule has an unknown day of the week '
+                                    '("%(day)s"). Edit the series and save it again.'),
+                                day=unknown[0]))
     return tuple(day for day in WEEKDAYS if day in names)
 
 
 def _check(rec):
     problem = _problem(rec)
     if problem:
-        raise MappingError(f"Invalid repeat rule: {problem}. Edit the series and save it again.")
+        raise MappingError(Text(_lt("The repeat rule is not valid: %(problem)s. Edit the "
+                                    "series and save it again."), problem=problem))
 
 
 def _problem(rec):
+    """What is wrong with ``rec``, as a translatable clause; None when nothing is."""
     if not _whole(rec.interval, 1, 999):
-        return f"the interval must be a whole number from 1 to 999, not {rec.interval!r}"
+        return Text(_lt('the interval must be a whole number from 1 to 999, not "%(value)s"'),
+                    value=str(rec.interval))
     if rec.pattern in ("weekly", *_RELATIVE) and not rec.days_of_week:
-        return "no day of the week is chosen"
+        return Text(_lt("no day of the week is chosen"))
     if rec.pattern in ("absoluteMonthly", "absoluteYearly") and not _whole(rec.day_of_month, 1, 31):
-        return f"the day of the month must be between 1 and 31, not {rec.day_of_month!r}"
+        return Text(_lt('the day of the month must be between 1 and 31, not "%(value)s"'),
+                    value=str(rec.day_of_month))
     if rec.pattern in _YEARLY and not _whole(rec.month, 1, 12):
-        return f"the month must be between 1 and 12, not {rec.month!r}"
+        return Text(_lt('the month must be between 1 and 12, not "%(value)s"'),
+                    value=str(rec.month))
+    return _range_problem(rec)
+
+
+def _range_problem(rec):
     if rec.index not in WEEK_INDEXES:
-        return f"unknown week of the month {rec.index!r}"
+        return Text(_lt('the week of the month "%(value)s" is unknown'), value=str(rec.index))
     if rec.first_day_of_week not in WEEKDAYS:
-        return f"unknown first day of the week {rec.first_day_of_week!r}"
+        return Text(_lt('the first day of the week "%(value)s" is unknown'),
+                    value=str(rec.first_day_of_week))
     if rec.range_type not in RANGE_TYPES:
-        return f"unknown end of series {rec.range_type!r}"
+        return Text(_lt('the end of the series "%(value)s" is unknown'),
+                    value=str(rec.range_type))
     if rec.range_type == "endDate" and not isinstance(rec.end_date, date):
-        return "the series has an end date setting but no end date"
+        return Text(_lt("the series is set to end on a date but has no end date"))
     if rec.range_type == "endDate" and rec.end_date < rec.start_date:
-        return "the series ends before it starts"
+        return Text(_lt("the series ends before it starts"))
     if rec.range_type == "numbered" and not _whole(rec.count, 1, None):
-        return f"the number of occurrences must be at least 1, not {rec.count!r}"
-    return ""
+        return Text(_lt('the number of occurrences must be at least 1, not "%(value)s"'),
+                    value=str(rec.count))
+    return None
 
 
 def _whole(value, low, high):
@@ -148,14 +164,15 @@ def _local_date(start, tz):
 def from_graph(data):
     """A Recurrence from Graph's {"pattern": {...}, "range": {...}}."""
     if not isinstance(data, dict):
-        raise MappingError("The repeat rule is not readable.")
+        raise MappingError(Text(_lt("The repeat rule is not readable. Edit the series in "
+                                    "Outlook and save it again.")))
     pattern = data.get("pattern") or {}
     range_ = data.get("range") or {}
-    start_date = _graph_date(range_.get("startDate"), "start date")
+    start_date = _graph_date(range_.get("startDate"), _BAD_START_DATE)
     range_type = range_.get("type") or "noEnd"
     end_date = None
     if range_type == "endDate":
-        end_date = _graph_date(range_.get("endDate"), "end date")
+        end_date = _graph_date(range_.get("endDate"), _BAD_END_DATE)
     return make_recurrence(
         pattern.get("type"),
         start_date,
@@ -171,11 +188,17 @@ def from_graph(data):
     )
 
 
-def _graph_date(text, what):
+_BAD_START_DATE = _lt('The start date of the repeat rule ("%(value)s") is not a date. Edit '
+                      "the series in Outlook and save it again.")
+_BAD_END_DATE = _lt('The end date of the repeat rule ("%(value)s") is not a date. Edit the '
+                    "series in Outlook and save it again.")
+
+
+def _graph_date(text, problem):
     try:
         return date.fromisoformat(str(text)[:10])
     except ValueError:
-        raise MappingError(f"The repeat rule's {what} {text!r} is not a date.") from None
+        raise MappingError(Text(problem, value=str(text))) from None
 
 
 def to_graph(rec, tz="UTC"):
@@ -320,7 +343,9 @@ def recurrence_from_odoo(fields, start, tz, *, week_start="sunday"):
     if rrule_type == "monthly":
         return make_recurrence("absoluteMonthly", start_date, interval=interval,
                                day_of_month=int(fields.get("day") or start_date.day), **ending)
-    raise MappingError(f"Unknown Odoo repeat type {rrule_type!r}.")
+    raise MappingError(Text(_lt('The repeat rule of this event has an unknown type '
+                                '("%(value)s"). Edit the series and save it again.'),
+                            value=str(rrule_type)))
 
 
 def _odoo_relative(fields, start_date, interval, ending):
@@ -328,7 +353,9 @@ def _odoo_relative(fields, start_date, interval, ending):
     byday = str(fields.get("byday") or "1")
     indexes = {str(number): name for name, number in _INDEX_NUMBERS.items()}
     if weekday not in _ODOO_DAYS or byday not in indexes:
-        raise MappingError(f"Unknown Odoo monthly repeat: the {byday!r} {weekday!r}.")
+        raise MappingError(Text(_lt('The monthly repeat rule of this event is unknown '
+                                    '("%(byday)s" "%(weekday)s"). Edit the series and save it '
+                                    "again."), byday=byday, weekday=str(weekday)))
     days = (WEEKDAYS[_ODOO_DAYS.index(weekday)],)
     if interval % 12 == 0:  # every n years on e.g. the 2nd Tuesday of the start's month
         return make_recurrence("relativeYearly", start_date, interval=interval // 12,

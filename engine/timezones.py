@@ -10,6 +10,7 @@ current IANA name is used instead so that Odoo users see today's names.
 import pytz
 
 from .event_values import MappingError
+from .i18n import Text, _lt
 
 # Windows time zone name -> IANA name (CLDR windowsZones, territory "001").
 WINDOWS_TO_IANA = {
@@ -190,7 +191,8 @@ def to_iana(name):
     """
     key = (name or "").strip().lower()
     if not key:
-        raise MappingError("No time zone was given. Set a time zone on the event and sync again.")
+        raise MappingError(Text(_lt("No time zone was given. Set a time zone on the event "
+                                    "and synchronize again.")))
     if key in _UTC_NAMES:
         return "UTC"
     if key in _WINDOWS_BY_LOWER:
@@ -198,10 +200,10 @@ def to_iana(name):
     if key in _IANA_BY_LOWER:
         iana = _IANA_BY_LOWER[key]
         return _LEGACY_IANA.get(iana, iana)
-    raise MappingError(
-        f"Unknown time zone {name.strip()!r}. Use a standard time zone (for example "
-        "'Europe/Brussels' or 'W. Europe Standard Time') on the event and sync again."
-    )
+    raise MappingError(Text(_lt(
+        'Unknown time zone "%(zone)s". Use a standard time zone (for example "Europe/Brussels" '
+        'or "W. Europe Standard Time") on the event and synchronize again.'),
+        zone=name.strip()))
 
 
 def to_windows(name):

@@ -108,7 +108,7 @@ def _weekday_order(day):
         (graph({"type": "weekly", "interval": 1},
                {"type": "noEnd", "startDate": "2025-01-06"}), "no day of the week"),
         (graph({"type": "fortnightly", "interval": 1},
-               {"type": "noEnd", "startDate": "2025-01-06"}), "Unsupported repeat pattern"),
+               {"type": "noEnd", "startDate": "2025-01-06"}), "cannot be synchronized"),
         (graph({"type": "daily", "interval": 1},
                {"type": "endDate", "startDate": "2025-01-06"}), "not a date"),
         (graph({"type": "daily", "interval": 1},

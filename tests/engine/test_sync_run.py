@@ -158,7 +158,7 @@ def test_a_malformed_event_is_reported_and_the_others_still_arrive(outlook):
     report = sync(outlook, store)
     assert subjects(store) == ["Fine"]
     assert len(report.errors) == 1
-    assert "Broken" in report.errors[0].message
+    assert "Broken" in report.errors[0].text()
 
 
 def test_throttling_is_waited_out(outlook):
