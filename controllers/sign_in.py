@@ -35,7 +35,7 @@ class OutlookSignIn(http.Controller):
             return_url = account._finish_sign_in(params)
         except SyncError as error:
             _logger.warning("Outlook sign-in of user %s failed: %s", env.uid, error)
-            return self._failure_page(env._(error.user_message))
+            return self._failure_page(error.message(env._))
         except UserError as error:  # e.g. not configured, or not allowed
             _logger.warning("Outlook sign-in of user %s failed: %s", env.uid,
                             type(error).__name__)

@@ -166,7 +166,7 @@ class OutlookAccount(models.Model):
             report = self._sync(trigger="button",
                                 commit=not self.env.context.get("outlook_no_commit"))
         except SyncAlreadyRunning as busy:
-            title, message, kind = _("Already running"), self.env._(busy.user_message), "info"
+            title, message, kind = _("Already running"), busy.message(self.env._), "info"
         else:
             title, message, kind = self._sync_now_outcome(report)
         return {

@@ -117,7 +117,7 @@ class OutlookAccountSync(models.Model):
                                   "will be tried again. If it persists, ask your "
                                   "administrator to check the server log."))
         history._finish(error=error)
-        message = self.env._(error.user_message) if isinstance(error, SyncError) else str(error)
+        message = error.message(self.env._) if isinstance(error, SyncError) else str(error)
         self.write({"last_error": message, "state": "error",
                     "error_action": "settings" if isinstance(error, UserError)
                     else fix_for(error)})

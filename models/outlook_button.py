@@ -207,7 +207,7 @@ class OutlookButton(models.Model):
         try:
             return {"url": account._start_sign_in(return_url)}
         except SyncError as error:  # e.g. Microsoft unreachable, or a wrong setting
-            raise UserError(self.env._(error.user_message)) from error
+            raise UserError(error.message(self.env._)) from error
 
     @api.model
     def button_start_first_sync(self):
@@ -228,7 +228,7 @@ class OutlookButton(models.Model):
             report = account._sync(trigger="button",
                                    commit=not self.env.context.get("outlook_no_commit"))
         except SyncAlreadyRunning as busy:
-            return dict(self.button_status(), busy=self.env._(busy.user_message))
+            return dict(self.button_status(), busy=busy.message(self.env._))
         status = self.button_status()
         if report:
             status["report"] = account._report_summary(report)

@@ -76,7 +76,8 @@ class OutlookSyncRun(models.Model):
         if error is not None:
             values.update(state="failed", error_count=values.get("error_count", 0) + 1,
                           error_code=getattr(error, "code", None) or False,
-                          errors=self.env._(getattr(error, "user_message", None) or str(error)))
+                          errors=error.message(self.env._) if hasattr(error, "user_text")
+                          else str(error))
         self.sudo().write(values)
 
     def _conflict_line(self, conflict):

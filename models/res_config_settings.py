@@ -168,7 +168,7 @@ class ResConfigSettings(models.TransientModel):
         try:
             endpoints = replace(read_settings(self.env), tenant=tenant).endpoints()
         except ConfigurationError as error:
-            problems.append(self.env._(error.user_message))
+            problems.append(error.message(self.env._))
         base_url = urlsplit(self.outlook_redirect_uri or "")
         if base_url.scheme != "https" and base_url.hostname not in ("localhost", "127.0.0.1"):
             problems.append(_("Microsoft accepts only https redirect URIs (except for localhost): "

@@ -149,7 +149,7 @@ class OutlookAccountReset(models.TransientModel):
             with account._run_lock():  # never while a synchronization of it runs
                 return self._reset(account)
         except SyncAlreadyRunning as busy:
-            raise UserError(self.env._(busy.user_message) + " " + _(
+            raise UserError(busy.message(self.env._) + " " + _(
                 "Reset the account again once it has ended.")) from None
 
     def _reset(self, account):
@@ -198,12 +198,12 @@ class OutlookAccountReset(models.TransientModel):
             raise UserError(self._unreachable(done.stopped))
         failures = [ItemError(names.get(graph_id, ""), _(
             "Not deleted in Outlook: %(reason)s Delete it there by hand if it should go.",
-            reason=_reason(error)), error.code) for graph_id, error in done.failed]
+            reason=_reason(error, self.env._)), error.code) for graph_id, error in done.failed]
         if done.stopped:
             failures.append(ItemError("", _(
                 "%(count)s events were not deleted in Outlook: %(reason)s Delete them there "
                 "by hand if they should go.", count=len(done.not_tried),
-                reason=_reason(done.stopped))))
+                reason=_reason(done.stopped, self.env._))))
         return len(done.deleted), failures
 
     def _outlook_client(self):
@@ -215,7 +215,7 @@ class OutlookAccountReset(models.TransientModel):
             raise UserError(self._unreachable(error)) from None
 
     def _unreachable(self, error):
-        reason = _reason(error) if isinstance(error, SyncError) else str(error)
+        reason = _reason(error, self.env._) if isinstance(error, SyncError) else str(error)
         return _(
             "The events could not be deleted in the Outlook calendar of %(user)s: %(reason)s\n"
             "Nothing was changed. Ask %(user)s to connect Outlook again with the Outlook "
@@ -242,8 +242,8 @@ class OutlookAccountReset(models.TransientModel):
         }
 
 
-def _reason(error):
+def _reason(error, translate):
     """Microsoft's explanation and code as one sentence, for administrators (errors never
-    hold a token or a URL query)."""
-    detail = (error.detail or error.user_message).rstrip(". ")
+    hold a token or a URL query); without one, the error's own sentence, translated."""
+    detail = (error.detail or error.message(translate)).rstrip(". ")
     return f"{detail} ({error.code})." if error.code else f"{detail}."
