@@ -1,6 +1,7 @@
 from . import (
     calendar_attendee,
     calendar_event,
+    log_redaction,
     outlook_account,
     outlook_account_held,
     outlook_account_sign_in,
