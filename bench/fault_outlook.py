@@ -1,12 +1,18 @@
 """The Outlook side of the fault benchmark: the emulated mailboxes, the faults injected
 into Graph, and what a mailbox holds, read as its owner would read it."""
 
+import os
+import subprocess
+import sys
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
+import emulator_process
 import requests
 import workload
 from fault_check import outlook_key
+from graph_emulator import EmulatorClient
 
 # Both faults meet every Graph request, each request of a $batch on its own. A lost
 # answer met inside a batch loses the whole batch's answer after the requests before it
@@ -14,6 +20,26 @@ from fault_check import outlook_key
 FAULTY_PATHS = "/v1.0/*"
 READS_OF_THE_BENCHMARK = "GET /v1.0/me/calendarView"
 CREATE_ROUTE = "POST /v1.0/me/events"  # each creation a $batch carries counts here too
+
+
+@contextmanager
+def running_emulator(log_path, seed):
+    """An EmulatorClient for a fresh emulator process with this seed (the seed draws the
+    chance faults: the same seed, the same faults for the same requests), stopped on
+    leaving."""
+    port = emulator_process.free_port()
+    env = dict(os.environ, PYTHONPATH=str(emulator_process.ROOT / "tests"))
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graph_emulator", "--port", str(port), "--seed", str(seed)],
+            env=env, cwd=emulator_process.ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        emulator_process._wait_until_up(base_url, process)
+        yield EmulatorClient(base_url, timeout=600)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def prepare(client, secret, mailboxes):

@@ -2,7 +2,8 @@
 
     python3 scripts/dev.py faults [--only import,push,kill,cron,revoke]
                                   [--import-events 500] [--push-events 200] [--users 10]
-                                  [--cron-rounds 10] [--max-runs 10] [--keep-databases]
+                                  [--cron-rounds 10] [--max-runs 10] [--seed 0]
+                                  [--keep-databases]
 
 Each scenario (fault_scenarios.py) gets a fresh database with the addon and an emptied
 Graph emulator running as its own process; syncs run in Odoo processes of their own, with
@@ -22,10 +23,10 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "scripts"))
 
-import emulator_process  # noqa: E402
 import fault_report  # noqa: E402
 import local_postgres  # noqa: E402
 from fault_odoo import OdooSide  # noqa: E402
+from fault_outlook import running_emulator  # noqa: E402
 from fault_scenarios import SCENARIOS, Context  # noqa: E402
 from odoo_runtime import find_odoo  # noqa: E402
 
@@ -46,6 +47,9 @@ def parse_args(argv):
                         help="runs of the sync cron each process makes, twice, in scenario cron")
     parser.add_argument("--max-runs", type=int, default=10,
                         help="passes of sync runs allowed to become quiet")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="the emulator's seed, which draws the chance faults (another "
+                             "seed, other requests meet them)")
     parser.add_argument("--keep-databases", action="store_true",
                         help="keep the databases for inspection instead of dropping them")
     args = parser.parse_args(argv)
@@ -96,7 +100,7 @@ def main(argv=None):
     local_postgres.start()
     started = time.monotonic()
     results = []
-    with emulator_process.running_emulator(run_dir / "emulator.log") as client:
+    with running_emulator(run_dir / "emulator.log", args.seed) as client:
         (run_dir / "emulator-ca.pem").write_text(client.ca_pem(), encoding="utf-8")
         for scenario in SCENARIOS:
             if scenario.name in args.only:
