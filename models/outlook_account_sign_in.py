@@ -6,8 +6,8 @@ usable once; the PKCE flow waits on the account until Microsoft sends the user b
 pending sign-in is used up only by the answer it is waiting for: a forged, stale or foreign
 answer leaves it in place.
 
-Tokens, the pending flow and the delta link are stored encrypted (models/secret_box.py); only
-active internal users sign in (see also res_users.py).
+Tokens, the pending flow and the delta link are stored encrypted (outlook_account_secrets.py);
+only active internal users sign in (see also res_users.py).
 """
 
 import base64
@@ -18,15 +18,15 @@ import time
 import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
-from odoo import _, api, models
+from odoo import _, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as odoo_hmac
 
 from ..engine.auth import MicrosoftSignIn
-from ..engine.errors import ConfigurationError, ConsentRevoked, SignInFailed
-from ..engine.i18n import _lt
+from ..engine.errors import SignInFailed
 from . import secret_box
+from .outlook_account_secrets import ClientSecretUnreadable
 from .outlook_settings import read_settings
 
 _logger = logging.getLogger(__name__)
@@ -61,64 +61,8 @@ def safe_return_url(url):
     return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
-class StoredSignInUnreadable(ConsentRevoked):
-    """The stored tokens were encrypted with another key: a copied database, a changed key."""
-
-    hint = _lt(
-        "The Outlook connection saved in this database cannot be read on this server: the "
-        "database was copied from another server, or the server's encryption key changed. "
-        "Reconnect your Outlook calendar with the Outlook button in Calendar.")
-
-
-class ClientSecretUnreadable(ConfigurationError):
-    """The stored Client Secret was encrypted with another key."""
-
-    hint = _lt(
-        "The Client Secret saved in this database cannot be read on this server: the database "
-        "was copied from another server, or the server's encryption key changed. An "
-        "administrator must enter the Client Secret again in Calendar settings.")
-
-    @property
-    def user_message(self):
-        return self.hint
-
-
-class EncryptionKeyMissing(ConfigurationError):
-    """No key to encrypt tokens with: nothing is stored, the administrator is told."""
-
-    hint = _lt(
-        "Outlook Calendar Sync has no encryption key on this server, so it cannot store "
-        "Microsoft sign-ins safely. An administrator must set the outlook_sync_key option in "
-        "the Odoo server configuration file (or the OUTLOOK_SYNC_KEY environment variable) "
-        "to a random text of at least 32 characters, and restart Odoo.")
-
-    @property
-    def user_message(self):
-        return self.hint
-
-
 class OutlookAccountSignIn(models.Model):
     _inherit = "outlook.account"
-
-    # Declared in outlook_account.py; stored encrypted (same groups, same help).
-    token_cache = secret_box.SealedText()
-    sign_in_flow = secret_box.SealedText()
-    delta_link = secret_box.SealedChar()
-
-    @api.private
-    def init(self):
-        """At every install and update: encrypt what is still stored plain (values written
-        before encryption existed)."""
-        super().init()
-        try:
-            count = secret_box.seal_stored_values(self.env)
-        except secret_box.SecretKeyUnavailable:
-            _logger.warning("Outlook Calendar Sync cannot encrypt its stored sign-ins: this "
-                            "server has no encryption key (set the outlook_sync_key option or "
-                            "the OUTLOOK_SYNC_KEY environment variable, then update the module)")
-        else:
-            if count:
-                _logger.info("Outlook Calendar Sync encrypted %s stored values", count)
 
     # -- who may sign in ---------------------------------------------------------------------
 
@@ -131,43 +75,6 @@ class OutlookAccountSignIn(models.Model):
         if not self._user_may_sync():
             raise AccessError(self.env._(
                 "Only active internal users can connect an Outlook calendar."))
-
-    # -- the stored secrets ------------------------------------------------------------------
-
-    def _stored(self, field_name):
-        """The value of `field_name` as the database holds it (encrypted)."""
-        self.flush_recordset([field_name])
-        self.env.cr.execute(f"SELECT {field_name} FROM outlook_account WHERE id = %s",  # noqa: S608
-                            [self.id])
-        row = self.env.cr.fetchone()
-        return row and row[0]
-
-    def _read_token_cache(self):
-        """The stored token cache, decrypted; None when there is none.
-
-        Raises StoredSignInUnreadable (reconnect) when it was encrypted with another key, and
-        EncryptionKeyMissing when this server has no key at all.
-        """
-        self.ensure_one()
-        try:
-            return secret_box.unseal(self.env, self.sudo()._stored("token_cache")) or None
-        except secret_box.SecretUnreadable:
-            _logger.warning("Outlook account %s: its stored sign-in was encrypted with another "
-                            "key (copied database or changed key); the user must reconnect",
-                            self.id)
-            raise StoredSignInUnreadable(f"account {self.id}") from None
-        except secret_box.SecretKeyUnavailable:
-            raise EncryptionKeyMissing(f"account {self.id}") from None
-
-    def _keep_tokens(self, sign_in):
-        """Store the token cache when the sign-in refreshed it (encrypted)."""
-        cache = sign_in and sign_in.serialized_cache()
-        if cache:
-            self.sudo().token_cache = cache
-
-    def _check_encryption_key(self):
-        if secret_box.key_problem(self.env):
-            raise EncryptionKeyMissing("no encryption key")
 
     # -- msal --------------------------------------------------------------------------------
 
