@@ -5,7 +5,11 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..engine.errors import SyncAlreadyRunning
+from ..engine import mapping
+from ..engine.errors import RejectedPayload, SyncAlreadyRunning
+from ..engine.event_values import MappingError
+from ..engine.inbound import ItemError
+from ..engine.sync_run import SyncReport
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +19,19 @@ def i18n_tool():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def unreadable_event():
+    """The error of an Outlook event whose reminder is out of range."""
+    try:
+        mapping.from_graph({
+            "id": "AAMk1", "subject": "Budget 2026", "isReminderOn": True,
+            "reminderMinutesBeforeStart": 10**9,
+            "start": {"dateTime": "2025-03-24T08:00:00", "timeZone": "UTC"},
+            "end": {"dateTime": "2025-03-24T09:00:00", "timeZone": "UTC"}})
+    except MappingError as error:
+        return error
+    raise AssertionError("the event should not be readable")
 
 
 @tagged("post_install", "-at_install")
@@ -38,6 +55,25 @@ class TestTranslations(HttpCase):
                          "Calendario principale di a@b.example")
         # An engine message: marked in the engine, translated when shown.
         self.assertIn("già in corso", italian._(SyncAlreadyRunning.hint))
+
+    def test_engine_errors_in_the_sync_history_are_translated_with_their_details(self):
+        user = new_test_user(self.env, "marco", groups="base.group_user", lang="it_IT")
+        account = self.env["outlook.account"]._for_user(user)
+        run = self.env["outlook.sync.run"].sudo().create({"account_id": account.id})
+        refused = RejectedPayload("The end time must be later than the start time.",
+                                  subject="Riunione")
+        report = SyncReport(errors=[ItemError.from_error("Budget 2026", unreadable_event()),
+                                    ItemError.from_error("Riunione", refused)])
+        run.with_context(lang="it_IT")._finish(report=report)
+        unreadable, refusal = run.errors.split("\n")
+        # The sentences in Italian, nested ones too; the details as they were.
+        self.assertTrue(unreadable.startswith('Budget 2026: L\'evento Outlook "Budget 2026"'),
+                        unreadable)
+        self.assertIn("1000000000 minuti prima", unreadable)
+        self.assertTrue(refusal.startswith("Riunione: "), refusal)
+        self.assertIn("rifiutato da Outlook: The end time must be later than the start time",
+                      refusal)
+        self.assertIn("Correggilo in Odoo", refusal)
 
     def test_views_are_translated(self):
         arch = self.env["outlook.account"].with_context(lang="it_IT").get_views(
