@@ -70,14 +70,15 @@ def add_throttling_and_lost_answers(client, throttled=0.3, lost=0.1, retry_after
 def injected(client):
     """What the emulator counted so far: faults by kind, the Graph requests the sync made
     (a $batch and each of its requests count; the benchmark's own reads of the mailboxes,
-    through calendarView, which the sync never uses, are left out) and the creations
-    Outlook received (a creation sent again after a lost answer counts again)."""
+    through calendarView, which the sync never uses, are left out), the creations Outlook
+    received (a creation sent again after a lost answer counts again) and the mail Outlook
+    sent."""
     counters = client.counters()
     routes = counters["requests"]
     return {"faults": counters.get("faults", {}),
             "graph_requests": sum(n for route, n in routes.items()
                                   if " /v1.0/" in route and route != READS_OF_THE_BENCHMARK),
-            "creations": routes.get(CREATE_ROUTE, 0)}
+            "creations": routes.get(CREATE_ROUTE, 0), "mail": counters["mail"]}
 
 
 def mailbox_keys(client, email):

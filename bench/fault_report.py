@@ -53,7 +53,9 @@ def details(result):
              f"  faults injected: {fault_text(result.get('faults') or {})}, in "
              f"{result.get('graph_requests', '-')} Graph requests of the sync; creations "
              f"Outlook received: {result.get('creations', '-')} for "
-             f"{result.get('made_in_odoo', '-')} events made in Odoo",
+             f"{result.get('made_in_odoo', '-')} events made in Odoo; invitations Outlook "
+             f"mailed: {(result.get('mail') or {}).get('invitation', '-')} for "
+             f"{result.get('invited', '-')} guests invited in Odoo",
              f"  events held at the end: Odoo {held.get('odoo', '-')}, Outlook "
              f"{held.get('outlook', '-')}, expected {held.get('expected', '-')} on each side; "
              f"settle passes {result.get('settle_passes')}; sync history "

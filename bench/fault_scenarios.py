@@ -36,6 +36,7 @@ class Context:
     settle_passes: list = field(default_factory=list)
     unsettled: int = 0
     kills: int = 0
+    invited: int = 0  # guests of the events made in Odoo: the invitations Outlook must send
     notes: list = field(default_factory=list)
 
     # -- Outlook ----------------------------------------------------------------------------
@@ -85,6 +86,7 @@ class Context:
             start = tomorrow + timedelta(days=i % workload.PUSH_DAYS,
                                          hours=8 + (i // workload.PUSH_DAYS) % 9)
             guests = [GUESTS[i % 6], GUESTS[(i + 1) % 6]] if i % 4 == 0 else []
+            self.invited += len(guests)
             events.append({"name": f"{prefix} #{i + 1}", "start": start.isoformat(),
                            "stop": (start + timedelta(hours=1)).isoformat(),
                            "guests": guests})
@@ -126,6 +128,7 @@ class Context:
             "log_errors": len(errors),
             "unsettled": self.unsettled,
         }, made_in_odoo=sum(origin == "odoo" for origin in self.truth.values()),
+            invited=self.invited,
             settle_passes=self.settle_passes, notes=self.notes, log_error_lines=errors[:6],
             history=dict(Counter(run["state"] for run in state["runs"])),
             accounts=[{k: a[k] for k in ("state", "last_error")} for a in state["accounts"]])

@@ -2,7 +2,7 @@
 
     python3 scripts/dev.py faults [--only import,push,kill,cron,revoke]
                                   [--import-events 500] [--push-events 200] [--users 10]
-                                  [--cron-rounds 10] [--max-runs 10] [--seed 0]
+                                  [--cron-rounds 10] [--max-runs 15] [--seed 0]
                                   [--keep-databases]
 
 Each scenario (fault_scenarios.py) gets a fresh database with the addon and an emptied
@@ -45,7 +45,7 @@ def parse_args(argv):
     parser.add_argument("--users", type=int, default=10, help="users in scenario cron")
     parser.add_argument("--cron-rounds", type=int, default=10,
                         help="runs of the sync cron each process makes, twice, in scenario cron")
-    parser.add_argument("--max-runs", type=int, default=10,
+    parser.add_argument("--max-runs", type=int, default=15,
                         help="passes of sync runs allowed to become quiet")
     parser.add_argument("--seed", type=int, default=0,
                         help="the emulator's seed, which draws the chance faults (another "
