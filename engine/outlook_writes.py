@@ -200,6 +200,7 @@ class OutlookWrites:
                                                                local_id=link.local_id))
                 continue
             answered.append(link.local_id)
-        with self.store.isolated():
-            self.store.confirm_answers(answered)
-        self.store.checkpoint()
+        if answered or self.store.has_unsendable_answers():
+            with self.store.isolated():
+                self.store.confirm_answers(answered)
+            self.store.checkpoint()

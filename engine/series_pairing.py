@@ -15,6 +15,8 @@ class SeriesPairing:
 
     def _pair_series(self, inbound):
         """Pair the instances Outlook showed with Odoo's occurrences of the same start."""
+        if not inbound.listings:
+            return
         links = self.store.links_by_remote(inbound.listings)
         for master_id, listing in inbound.listings.items():
             if master_id in links:

@@ -78,6 +78,8 @@ class Outbox(Protocol):
         user to see and retry."""
     def pending_answers(self) -> list[tuple[Link, str]]: ...
     def confirm_answers(self, local_ids: Iterable[int]) -> None: ...
+    def has_unsendable_answers(self) -> bool:
+        """Whether answers are queued that cannot go (no copy in this mailbox)."""
     def inbound_retries(self) -> list[str]:
         """Outlook events whose change could not be saved in Odoo: read again next run."""
     def retry_inbound(self, remote_ids: Iterable[str]) -> None:

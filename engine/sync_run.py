@@ -96,6 +96,7 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
         self._pushed_series = []  # links of series created or changed in Outlook
         self._retry = set()  # Outlook ids whose change failed in Odoo: read again next run
         self._withhold = set()  # local ids to create in Outlook without inviting anyone
+        self._retried = []  # Outlook ids this run read again after an earlier failure
 
     # -- the run --------------------------------------------------------------------------
 
@@ -125,8 +126,8 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
         for remote_id in self.store.held_removals():
             if remote_id not in inbound.states:
                 inbound.states[remote_id] = series.removal(remote_id)
-        retries = [rid for rid in self.store.inbound_retries() if rid not in inbound.states]
-        self._read_events(retries, inbound)
+        self._retried = self.store.inbound_retries()
+        self._read_events([rid for rid in self._retried if rid not in inbound.states], inbound)
         return inbound
 
     def _read_events(self, remote_ids, inbound):
@@ -252,7 +253,10 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
         held = {a.link.local_id for a in (self.report.held.held if self.report.held else ())}
         done = [s.local_id for s in local if s.local_id not in self._pushed
                 and self._outcome.get(s.local_id, True) and s.local_id not in held]
+        retries = sorted(self._retry)
+        if not done and retries == sorted(self._retried):
+            return  # nothing to record: no step, no checkpoint
         with self.store.isolated():
             self.store.confirm(done)
-            self.store.retry_inbound(sorted(self._retry))
+            self.store.retry_inbound(retries)
         self.store.checkpoint()

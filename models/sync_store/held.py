@@ -8,8 +8,9 @@ class HeldDeletions:
 
     def held_removals(self):
         held = self.env["outlook.held.deletion"].sudo().search(
-            [("account_id", "=", self.account.id), ("side", "=", ODOO_SIDE)])
-        return held.mapped("graph_id")
+            [("account_id", "=", self.account.id)])
+        self._any_held = bool(held)
+        return held.filtered(lambda h: h.side == ODOO_SIDE).mapped("graph_id")
 
     def hold(self, side, links, reason):
         Held = self.env["outlook.held.deletion"].sudo()
@@ -24,5 +25,7 @@ class HeldDeletions:
         } for link in links])
 
     def release_held(self):
+        if not getattr(self, "_any_held", True):
+            return  # nothing was held when the run began
         self.env["outlook.held.deletion"].sudo().search(
             [("account_id", "=", self.account.id)]).unlink()

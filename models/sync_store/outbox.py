@@ -19,6 +19,7 @@ class OutboxQueue:
 
     def _init_outbox(self):
         self._versions = {}  # event id -> version of its queued change, as last read
+        self._unsendable = False
 
     def pending(self):
         self.env["outlook.outbox"].flush_model()
@@ -103,14 +104,23 @@ class OutboxQueue:
         self.env["calendar.attendee"].flush_model(["state", "partner_id", "event_id"])
         self.env["outlook.outbox"].flush_model()
         self.cr.execute(
-            """SELECT l.local_id, l.graph_id, l.ical_uid, l.change_key, l.synced_hash, a.state
+            """SELECT o.event_id, l.graph_id, l.ical_uid, l.change_key, l.synced_hash, a.state
                  FROM outlook_outbox o
-                 JOIN outlook_event_link l ON l.account_id = o.account_id
-                                          AND l.local_id = o.event_id
-                 JOIN calendar_attendee a ON a.event_id = o.event_id AND a.partner_id = %s
+                 LEFT JOIN outlook_event_link l ON l.account_id = o.account_id
+                                               AND l.local_id = o.event_id
+                 LEFT JOIN calendar_attendee a ON a.event_id = o.event_id
+                                              AND a.partner_id = %s
                 WHERE o.account_id = %s AND o.kind = 'response'""",
             [self.user.partner_id.id, self.account.id])
-        return [(Link(*row[:4], row[4] or ""), row[5]) for row in self.cr.fetchall()]
+        rows = self.cr.fetchall()
+        self._unsendable = any(row[1] is None or row[5] is None for row in rows)
+        return [(Link(*row[:4], row[4] or ""), row[5]) for row in rows
+                if row[1] is not None and row[5] is not None]
+
+    def has_unsendable_answers(self):
+        """Answers queued for invitations this mailbox has no copy of (read by
+        pending_answers): confirming clears them."""
+        return self._unsendable
 
     def confirm_answers(self, local_ids):
         """Answers sent, and answers that cannot be sent (the invitation is not linked)."""
@@ -118,8 +128,10 @@ class OutboxQueue:
         self.cr.execute(
             "DELETE FROM outlook_outbox o WHERE o.account_id = %s AND o.kind = 'response' "
             "AND (o.event_id = ANY(%s) OR NOT EXISTS (SELECT 1 FROM outlook_event_link l "
-            "WHERE l.account_id = o.account_id AND l.local_id = o.event_id))",
-            [self.account.id, list(local_ids)])
+            "WHERE l.account_id = o.account_id AND l.local_id = o.event_id) "
+            "OR NOT EXISTS (SELECT 1 FROM calendar_attendee a "
+            "WHERE a.event_id = o.event_id AND a.partner_id = %s))",
+            [self.account.id, list(local_ids), self.user.partner_id.id])
         self.env["outlook.outbox"].invalidate_model()
 
     # -- Outlook events to read again ---------------------------------------------------------
@@ -128,7 +140,9 @@ class OutboxQueue:
         return json.loads(self.account.inbound_retries or "[]")
 
     def retry_inbound(self, remote_ids):
-        self.account.inbound_retries = json.dumps(sorted(remote_ids)) if remote_ids else False
+        value = json.dumps(sorted(remote_ids)) if remote_ids else False
+        if (self.account.inbound_retries or False) != value:
+            self.account.inbound_retries = value
 
 
 def _utc(moment):

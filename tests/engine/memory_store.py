@@ -362,9 +362,15 @@ class MemoryStore:
         links = {link.local_id: link for link in self.state.links.values()}
         return [(links[i], r) for i, r in sorted(self.state.answers.items()) if i in links]
 
+    def has_unsendable_answers(self):
+        self._step()
+        links = {link.local_id for link in self.state.links.values()}
+        return any(local_id not in links for local_id in self.state.answers)
+
     def confirm_answers(self, local_ids):
         self._step()
-        for local_id in local_ids:
+        links = {link.local_id for link in self.state.links.values()}
+        for local_id in [*local_ids, *(i for i in self.state.answers if i not in links)]:
             self.state.answers.pop(local_id, None)
 
     def inbound_retries(self):
