@@ -1,6 +1,6 @@
 """The store contract (tests/store_contract.py) on the Odoo store."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
@@ -22,14 +22,14 @@ class OdooHarness:
     def values(self, subject, start):
         return EventValues(
             subject=subject, body_html="", all_day=False, start=start,
-            end=start.replace(hour=start.hour + 1), timezone="UTC", location="",
+            end=start + timedelta(hours=1), timezone="UTC", location="",
             show_as="busy", privacy=None, reminder_minutes=None, attendees=(),
             organizer_email=self.case.alice.email, organizer_name="Alice",
             online_meeting_url="", recurrence=None)
 
     def _vals(self, subject, start):
         naive = start.astimezone(UTC).replace(tzinfo=None)
-        return {"name": subject, "start": naive, "stop": naive.replace(hour=naive.hour + 1)}
+        return {"name": subject, "start": naive, "stop": naive + timedelta(hours=1)}
 
     def new_event(self, subject, start):
         return self.events.create(self._vals(subject, start)).id
