@@ -56,9 +56,9 @@ class OutlookAccountSync(models.Model):
             if commit:
                 self.env.cr.commit()  # visible as running, and as interrupted after a crash
             report = account._sync_locked(settings, history, commit)
-        account._tell_browser(report)  # the Outlook button and the calendar refresh
-        if commit:
-            self.env.cr.commit()
+            account._tell_browser(report)  # the Outlook button and the calendar refresh
+            if commit:
+                self.env.cr.commit()  # how the run ended, the new delta link: while held
         return report
 
     def _may_run(self, settings):
@@ -100,8 +100,6 @@ class OutlookAccountSync(models.Model):
             "confirm_deletions": False,
         })
         self._keep_tokens(sign_in)
-        if commit:
-            self.env.cr.commit()
         _logger.info("Outlook sync of account %s (%s): %s", self.id, history.trigger,
                      report.counts)
         return report
@@ -122,8 +120,6 @@ class OutlookAccountSync(models.Model):
                     "error_action": "settings" if isinstance(error, UserError)
                     else fix_for(error)})
         self._keep_tokens(sign_in)
-        if commit:
-            self.env.cr.commit()
         _logger.warning("Outlook sync of account %s failed: %s", self.id, error)
 
     def _run_engine(self, sign_in, settings, commit):
