@@ -75,8 +75,9 @@ def endpoints_for(
 ):
     """Validated endpoints of a cloud, optionally with custom login or Graph addresses."""
     if cloud not in CLOUDS:
-        raise _wrong(_lt('Unknown Microsoft cloud "%(cloud)s". Choose one of %(known)s in '
-                         "Calendar settings."), cloud=cloud, known=", ".join(sorted(CLOUDS)))
+        raise _wrong(_lt('Unknown Microsoft cloud "%(cloud)s". Set the system parameter '
+                         "outlook_calendar_sync.cloud to one of %(known)s."),
+                     cloud=cloud, known=", ".join(sorted(CLOUDS)))
     defaults = CLOUDS[cloud]
     authority = _check_base(
         authority_base or defaults.authority_base,
@@ -118,10 +119,12 @@ def _check_base(url, label, microsoft_hosts, allow_custom_hosts, https_only):
     label = Text(label)
     if not host or parts.scheme not in ("http", "https"):
         raise _wrong(_lt('%(label)s: "%(url)s" is not a web address. Enter it like '
-                         '"https://host/path" in Calendar settings.'), label=label, url=url)
+                         '"https://host/path" in the system parameters (Settings > '
+                         'Technical > System Parameters).'), label=label, url=url)
     if parts.query or parts.fragment or parts.username or parts.password:
         raise _wrong(_lt("%(label)s: the address must not contain credentials, a query or a "
-                         "fragment. Remove them in Calendar settings."), label=label)
+                         "fragment. Remove them in the system parameters (Settings > "
+                         "Technical > System Parameters)."), label=label)
     loopback = is_loopback(host)
     if host not in microsoft_hosts and not allow_custom_hosts:
         raise _not_microsoft(label, host, loopback)
@@ -131,23 +134,25 @@ def _check_base(url, label, microsoft_hosts, allow_custom_hosts, https_only):
 
 
 _HTTPS_ONLY = _lt("%(label)s: the address must start with https:// (Microsoft's sign-in "
-                  "library only accepts https, even on a test server). Correct it in Calendar "
-                  "settings.")
+                  "library only accepts https, even on a test server). Correct it in the "
+                  "system parameters (Settings > Technical > System Parameters).")
 _HTTP_ON_LOOPBACK_ONLY = _lt("%(label)s: the address must start with https:// (plain http is "
                              "only accepted for a test server on this machine). Correct it in "
-                             "Calendar settings.")
+                             "the system parameters (Settings > Technical > System "
+                             "Parameters).")
 
 
 def _not_microsoft(label, host, loopback):
     if loopback:
         return _wrong(_lt("%(label)s: the address is this machine's own address, which is not "
-                          'a Microsoft host. Use the Microsoft cloud addresses, or tick "Allow '
-                          'custom hosts" in Calendar settings if this server is trusted (for '
-                          "example a local test server)."), label=label)
+                          "a Microsoft host. Use the Microsoft cloud addresses, or, if this "
+                          "server is trusted (for example a local test server), set the system "
+                          "parameter outlook_calendar_sync.allow_custom_hosts to True."),
+                      label=label)
     return _wrong(_lt('%(label)s: "%(host)s" is not a Microsoft host. Use the Microsoft cloud '
-                      'addresses, or tick "Allow custom hosts" in Calendar settings if this '
-                      "server is trusted (for example a local test server)."),
-                  label=label, host=host)
+                      "addresses, or, if this server is trusted (for example a local test "
+                      "server), set the system parameter outlook_calendar_sync."
+                      "allow_custom_hosts to True."), label=label, host=host)
 
 
 def _wrong(message, **params):

@@ -139,7 +139,9 @@ class OdooWrites:
             self.store.drop_link(link)  # gone on both sides
             return
         if values is None:
-            raise SyncError(_lt("The Outlook event could not be read to restore it."))
+            raise SyncError("no values to restore the event with", text=Text(_lt(
+                "The Outlook event could not be read to bring it back in Odoo. It will be "
+                "tried again at the next synchronization.")))
         state = inbound.states[link.remote_id]
         if self.store.exists(link.local_id):
             self.store.update_local(link.local_id, values, link.role)

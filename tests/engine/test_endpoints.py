@@ -74,7 +74,7 @@ def test_custom_host_refused_unless_allowed():
     with pytest.raises(ConfigurationError) as info:
         endpoints_for(graph_base="https://graph.example.net/v1.0")
     assert "graph.example.net" in info.value.user_message
-    assert "Allow custom hosts" in info.value.user_message
+    assert "outlook_calendar_sync.allow_custom_hosts" in info.value.user_message
     endpoints = endpoints_for(graph_base="https://graph.example.net/v1.0", allow_custom_hosts=True)
     assert endpoints.graph_base == "https://graph.example.net/v1.0"
 
