@@ -22,7 +22,7 @@ from .outbound import (
     outcome_of_failure,
     request_for,
 )
-from .planner import CreateRemote, DeleteRemote, UpdateRemote, local_id_of, plan
+from .planner import CreateRemote, DeleteRemote, Direction, UpdateRemote, local_id_of, plan
 from .sync_state import Link
 
 
@@ -173,18 +173,19 @@ class OutlookWrites:
         """Updates Outlook answered 404: the event was deleted there meanwhile. Planned
         again as removed in Outlook (under most recent, the Odoo edit brings it back)."""
         links = [a.link for a in actions]
-        local = [s for s in self.store.pending() if s.local_id in {k.local_id for k in links}]
+        local_ids = {link.local_id for link in links}
+        local = [s for s in self.store.pending() if s.local_id in local_ids]
         removed = [series.removal(link.remote_id, link.series_master_id) for link in links]
         again = plan(links, local, removed, direction=self.settings.direction,
                      policy=self.settings.policy)
-        for local_id in {link.local_id for link in links}:
+        for local_id in local_ids:
             self._outcome.pop(local_id, None)
         self._carry_out(again, Inbound())
 
     def _push_answers(self):
         """The user's own answers to invitations (accept, decline, maybe) go to Outlook,
         which tells the organizer."""
-        if self.settings.direction.value == "outlook_to_odoo":
+        if self.settings.direction is Direction.TO_ODOO:
             return
         answered = []
         for link, response in self.store.pending_answers():

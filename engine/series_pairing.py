@@ -41,6 +41,8 @@ class SeriesPairing:
         """After creating or changing series in Outlook, link their instances; Odoo's own
         occurrences are never deleted for lack of an Outlook instance."""
         masters, self._pushed_series = self._pushed_series, []
+        if not masters:
+            return
         for master in masters:
             inbound = Inbound()
             items = self.client.list_instances(

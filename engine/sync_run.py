@@ -20,7 +20,6 @@ The delta link is handed back in the report; the caller stores it only when the 
 through to the end. A run cut short at any point is simply done again.
 """
 
-import logging
 from dataclasses import dataclass, field
 
 from . import guard, scope, series
@@ -32,6 +31,7 @@ from .planner import (
     ConflictPolicy,
     CreateRemote,
     DeleteRemote,
+    Direction,
     Plan,
     UpdateRemote,
     plan,
@@ -40,8 +40,6 @@ from .scope import Scope
 from .series_pairing import SeriesPairing
 from .store import LocalStore
 from .sync_state import MASTER
-
-_logger = logging.getLogger(__name__)
 
 LOCAL_CHUNK = 50  # Odoo writes per isolated step and checkpoint
 _REMOTE_WRITES = (CreateRemote, UpdateRemote, DeleteRemote)
@@ -113,7 +111,7 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
     # -- 1. collect -----------------------------------------------------------------------
 
     def _collect(self, delta_link):
-        if self.settings.direction.value == "odoo_to_outlook" and delta_link:
+        if self.settings.direction is Direction.TO_OUTLOOK and delta_link:
             return Inbound(delta_link=delta_link)  # Outlook's changes are not read
         pages = self.client.calendar_delta(
             delta_link, self.scope.window_start, self.scope.window_end)
@@ -210,20 +208,25 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
                     singles, self.scope.window_start, self.scope.window_end):
                 if remote_id not in listed:
                     states[remote_id] = series.removal(remote_id)
+        by_remote = {link.remote_id: link for link in links}
+        by_master = {}
+        for link in links:
+            if link.series_master_id:
+                by_master.setdefault(link.series_master_id, []).append(link)
         for master_id, listing in inbound.listings.items():
-            master = states.get(master_id)
-            if listing.complete and not (master and master.removed):
-                for state in self._series_removals(master_id, listing):
-                    states.setdefault(state.remote_id, state)
+            master, state = by_remote.get(master_id), states.get(master_id)
+            if listing.complete and master and not (state and state.removed):
+                for removed in self._series_removals(master, listing,
+                                                     by_master.get(master_id, ())):
+                    states.setdefault(removed.remote_id, removed)
         return list(states.values())
 
-    def _series_removals(self, master_id, listing):
+    def _series_removals(self, master, listing, occurrence_links):
         """Linked occurrences a complete listing no longer shows."""
-        master = self.store.links_by_remote([master_id]).get(master_id)
-        odoo_series = master and self.store.series(master.local_id)
+        odoo_series = self.store.series(master.local_id)
         if not odoo_series:
             return ()
-        decision = series.reconcile(odoo_series, listing, self.store.series_links(master_id),
+        decision = series.reconcile(odoo_series, listing, occurrence_links,
                                     self.scope.window_start, self.scope.window_end)
         return decision.removed
 

@@ -163,18 +163,28 @@ class OutlookAccountSync(models.Model):
     def _scope(self, settings):
         """What this run may touch (engine/scope.py); the first run queues the user's
         Odoo events of the synchronized period, which the scope then sorts out."""
-        window_start, window_end = settings.window()
+        window = settings.window()
         if not self.first_sync_at:
-            self.first_sync_at = scope.first_sync_cutoff(
-                fields.Datetime.now(), window_start, all_existing=self.reset_next_sync == "all")
-            self._queue_own_events(window_start, window_end)
+            self.first_sync_at = self._first_sync_cutoff(window)
+            self._queue_own_events(*window)
+        return self._scope_with(settings, window, self.first_sync_at)
+
+    def _first_sync_cutoff(self, window):
+        """Where a first synchronization starting now starts sending Odoo events."""
+        return scope.first_sync_cutoff(fields.Datetime.now(), window[0],
+                                       all_existing=self.reset_next_sync == "all")
+
+    def _scope_with(self, settings, window, push_from):
+        """The run's scope over ``window`` (naive UTC), sending events that end after
+        ``push_from``: the run and the first-sync preview ask the same one."""
         changed_since = None
         if self.reset_next_sync == "new" and self.reset_at:
             # To the second, as Outlook gives its times: a change right after the reset goes.
             changed_since = self.reset_at.replace(microsecond=0, tzinfo=UTC)
+        window_start, window_end = window
         return scope.Scope(settings.direction, window_start.replace(tzinfo=UTC),
-                           window_end.replace(tzinfo=UTC),
-                           self.first_sync_at.replace(tzinfo=UTC), changed_since)
+                           window_end.replace(tzinfo=UTC), push_from.replace(tzinfo=UTC),
+                           changed_since)
 
     def _queue_own_events(self, window_start, window_end):
         """The user chose, before connecting, what happens to their existing events: sent

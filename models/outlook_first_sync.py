@@ -21,16 +21,9 @@ class OutlookFirstSync(models.Model):
     def _first_sync_candidates(self, settings):
         """The Odoo events the first synchronization will send to Outlook: the same decision
         the run makes (engine/scope.py) on the same events."""
-        window_start, window_end = settings.window()
-        now = fields.Datetime.now()
-        push_from = scope.first_sync_cutoff(now, window_start,
-                                            all_existing=self.reset_next_sync == "all")
-        changed_since = self.reset_at if self.reset_next_sync == "new" else None
-        run_scope = scope.Scope(settings.direction, window_start.replace(tzinfo=UTC),
-                                window_end.replace(tzinfo=UTC), push_from.replace(tzinfo=UTC),
-                                changed_since and changed_since.replace(tzinfo=UTC))
-        events = self.env["calendar.event"].sudo().browse(
-            self._own_event_ids(window_start, window_end))
+        window = settings.window()
+        run_scope = self._scope_with(settings, window, self._first_sync_cutoff(window))
+        events = self.env["calendar.event"].sudo().browse(self._own_event_ids(*window))
         for event in events:
             base = event.recurrence_id.base_event_id
             state = LocalState(event.id, "values", event.write_date.replace(tzinfo=UTC),

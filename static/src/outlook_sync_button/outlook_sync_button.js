@@ -301,82 +301,61 @@ export class OutlookSyncButton extends Component {
         });
     }
 
-    explainNotConfigured() {
+    /** Tell what stands in the way: an administrator is offered the settings, where it is
+     * fixed; a user is told what happens and whom to ask. */
+    explain(title, adminBody, userBody) {
         if (this.status.is_admin) {
             this.dialog.add(ConfirmationDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Outlook synchronization is not set up yet. Open Calendar settings to enter the Client ID and Client Secret of your Microsoft Entra ID app?"
-                ),
+                title,
+                body: adminBody,
                 confirmLabel: _t("Open Settings"),
                 confirm: () => this.openSettings(),
                 cancel: () => {},
             });
         } else {
-            this.dialog.add(AlertDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Outlook synchronization is not set up yet: ask an administrator to set it up in Calendar settings, then click this button again."
-                ),
-            });
+            this.dialog.add(AlertDialog, { title, body: userBody });
         }
+    }
+
+    explainNotConfigured() {
+        this.explain(
+            _t("Outlook Calendar"),
+            _t(
+                "Outlook synchronization is not set up yet. Open Calendar settings to enter the Client ID and Client Secret of your Microsoft Entra ID app?"
+            ),
+            _t(
+                "Outlook synchronization is not set up yet: ask an administrator to set it up in Calendar settings, then click this button again."
+            )
+        );
     }
 
     explainTurnedOff() {
-        if (this.status.is_admin) {
-            this.dialog.add(ConfirmationDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Outlook synchronization is turned off for everyone: Outlook Calendar is unticked in Calendar settings. Open the settings to turn it back on?"
-                ),
-                confirmLabel: _t("Open Settings"),
-                confirm: () => this.openSettings(),
-                cancel: () => {},
-            });
-        } else {
-            this.dialog.add(AlertDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Your administrator turned Outlook synchronization off. Your events stay in Odoo, and the synchronization picks up where it stopped once it is turned back on."
-                ),
-            });
-        }
+        this.explain(
+            _t("Outlook Calendar"),
+            _t(
+                "Outlook synchronization is turned off for everyone: Outlook Calendar is unticked in Calendar settings. Open the settings to turn it back on?"
+            ),
+            _t(
+                "Your administrator turned Outlook synchronization off. Your events stay in Odoo, and the synchronization picks up where it stopped once it is turned back on."
+            )
+        );
     }
 
     explainAdminPause() {
-        if (this.status.is_admin) {
-            this.dialog.add(ConfirmationDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Outlook synchronization is paused for everyone (Pause All Synchronization in Calendar settings). Open the settings to resume it?"
-                ),
-                confirmLabel: _t("Open Settings"),
-                confirm: () => this.openSettings(),
-                cancel: () => {},
-            });
-        } else {
-            this.dialog.add(AlertDialog, {
-                title: _t("Outlook Calendar"),
-                body: _t(
-                    "Your administrator has paused Outlook synchronization for everyone. It resumes by itself when they turn it back on: nothing is lost meanwhile."
-                ),
-            });
-        }
+        this.explain(
+            _t("Outlook Calendar"),
+            _t(
+                "Outlook synchronization is paused for everyone (Pause All Synchronization in Calendar settings). Open the settings to resume it?"
+            ),
+            _t(
+                "Your administrator has paused Outlook synchronization for everyone. It resumes by itself when they turn it back on: nothing is lost meanwhile."
+            )
+        );
     }
 
     explainSettingsError() {
         const body = this.status.last_error || _t("The Outlook settings are not correct.");
-        if (this.status.is_admin) {
-            this.dialog.add(ConfirmationDialog, {
-                title: _t("Outlook synchronization failed"),
-                body,
-                confirmLabel: _t("Open Settings"),
-                confirm: () => this.openSettings(),
-                cancel: () => {},
-            });
-        } else {
-            this.dialog.add(AlertDialog, { title: _t("Outlook synchronization failed"), body });
-        }
+        this.explain(_t("Outlook synchronization failed"), body, body);
     }
 
     /** Sign in at Microsoft, after showing what the first synchronization will send. */
