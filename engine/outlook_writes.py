@@ -135,12 +135,13 @@ class OutlookWrites:
                 else:  # LATER or STOP: stays queued
                     self._outcome[local_id] = False
                     self.report.waiting += outcome.kind == LATER
+            self.store.confirm([local_id_of(action) for (action, _r), outcome
+                                in zip(ready, outcomes, strict=True) if outcome.kind == DONE])
         return gone
 
     def _record_push(self, action, values, body):
         store, local_id = self.store, local_id_of(action)
-        store.confirm([local_id])
-        self._pushed.add(local_id)
+        self._pushed.add(local_id)  # its queue row is confirmed with the batch's others
         if isinstance(action, DeleteRemote):
             store.drop_link(action.link)
             self.report.count("deleted_in_outlook")

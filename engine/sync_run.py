@@ -172,10 +172,12 @@ class SyncRun(OdooWrites, OutlookWrites, SeriesPairing):
     # -- 2. plan --------------------------------------------------------------------------
 
     def _plan(self, inbound):
+        local = self.store.pending()
+        if not (inbound.full or inbound.states or inbound.listings or local):
+            return Plan(), local  # nothing changed on either side: nothing to weigh
         links = self.store.all_links()
         linked_local = {link.local_id for link in links}
         linked_remote = {link.remote_id for link in links}
-        local = self.store.pending()
         pushable = [s for s in local if scope.may_push(s, s.local_id in linked_local, self.scope)]
         self._withhold = {s.local_id for s in pushable if s.withhold_invitations}
         remote = self._remote_states(inbound, links)
